@@ -1,0 +1,318 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../kms/encryptionKey";
+import { assertValidArgs, type Problem } from "../lib/problems";
+import { maxAvailabilityZones, planSubnets, type SubnetTier, vpcCidrProblems } from "./subnetPlan";
+
+export { cidrsOverlap, planSubnets, type SubnetTier, subnetTiers, vpcCidrProblems } from "./subnetPlan";
+
+/** `perAz`: one NAT gateway per AZ, so losing an AZ never cuts the others off the internet. */
+export type NatGatewayMode = "perAz" | "single";
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export interface NetworkArgs {
+  /** Account the VPC lives in; scopes the flow-log key and role to it. @default none (required) */
+  readonly accountId: string;
+  /** Region of the VPC, e.g. `eu-west-1`. @default none (required) */
+  readonly region: string;
+  /**
+   * AZ names, in the order subnets are carved; 2 to 6. Names, not a live lookup, keep plans offline
+   * and deterministic. @default none (required)
+   */
+  readonly availabilityZones: readonly string[];
+  /** Private IPv4 CIDR, /16 to /20; see `subnetPlan.ts` for how it is carved. @default none (required) */
+  readonly vpcCidr: string;
+  /** NAT gateways: one per AZ, or a single one shared by every AZ (cheaper, not AZ-independent). @default "perAz" */
+  readonly natGateways?: NatGatewayMode;
+  /** Days the VPC flow logs are kept in CloudWatch Logs. @default 365 */
+  readonly flowLogRetentionDays?: number;
+}
+
+export interface SubnetRef {
+  readonly tier: SubnetTier;
+  readonly availabilityZone: string;
+  readonly cidr: string;
+  readonly id: pulumi.Output<string>;
+}
+
+export function networkArgsProblems(args: NetworkArgs): Problem[] {
+  const problems: Problem[] = [];
+  const azs = args.availabilityZones;
+  const azPattern = new RegExp(`^${args.region.replace(/[^a-z0-9-]/g, "")}[a-z]$`);
+  if (azs.length < 2 || azs.length > maxAvailabilityZones) {
+    problems.push({
+      path: "availabilityZones",
+      value: azs,
+      allowed: `2 to ${maxAvailabilityZones} availability zones (a VPC for HA data stores spans at least 2)`,
+    });
+  }
+  azs.forEach((az, i) => {
+    if (!azPattern.test(az)) {
+      problems.push({
+        path: `availabilityZones[${i}]`,
+        value: az,
+        allowed: `an AZ name of region ${args.region}, e.g. "${args.region}a"`,
+      });
+    } else if (azs.indexOf(az) !== i) {
+      problems.push({ path: `availabilityZones[${i}]`, value: az, allowed: "each AZ at most once" });
+    }
+  });
+  problems.push(...vpcCidrProblems("vpcCidr", args.vpcCidr));
+  const retention = args.flowLogRetentionDays;
+  if (retention !== undefined && !(logRetentionDays as readonly number[]).includes(retention)) {
+    problems.push({
+      path: "flowLogRetentionDays",
+      value: retention,
+      allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * A VPC across the given AZs with three subnet tiers per AZ: public (load balancers, NAT), private
+ * (workloads, egress through NAT) and isolated (data stores, no route to the internet). Flow logs
+ * go to a KMS-encrypted log group; S3 traffic stays on a gateway endpoint; the default security
+ * group is stripped of its rules so nothing can rely on it by accident.
+ */
+export class Network extends pulumi.ComponentResource {
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly vpcCidr: string;
+  public readonly availabilityZones: readonly string[];
+  public readonly subnets: readonly SubnetRef[];
+  public readonly publicSubnetIds: pulumi.Output<string>[];
+  public readonly privateSubnetIds: pulumi.Output<string>[];
+  public readonly isolatedSubnetIds: pulumi.Output<string>[];
+  public readonly natGatewayIds: pulumi.Output<string>[];
+  public readonly privateRouteTableIds: pulumi.Output<string>[];
+  public readonly flowLogGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("crest:network:Network", name, {}, opts);
+    assertValidArgs("crest:network:Network", name, networkArgsProblems(args));
+    const parent = { parent: this };
+    const natMode = args.natGateways ?? "perAz";
+
+    const vpc = new aws.ec2.Vpc(
+      name,
+      { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } },
+      parent,
+    );
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default`,
+      { vpcId: vpc.id, ingress: [], egress: [], tags: { Name: `${name}-default-no-rules` } },
+      parent,
+    );
+    const internetGateway = new aws.ec2.InternetGateway(
+      name,
+      { vpcId: vpc.id, tags: { Name: name } },
+      parent,
+    );
+
+    const subnets = planSubnets(args.vpcCidr, args.availabilityZones).map((planned): SubnetRef => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-${planned.tier}-${planned.availabilityZone}`,
+        {
+          vpcId: vpc.id,
+          availabilityZone: planned.availabilityZone,
+          cidrBlock: planned.cidr,
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-${planned.tier}-${planned.availabilityZone}`, ...tierTags[planned.tier] },
+        },
+        parent,
+      );
+      return { ...planned, id: subnet.id };
+    });
+    const ofTier = (tier: SubnetTier) => subnets.filter((s) => s.tier === tier);
+
+    const publicRoutes = new aws.ec2.RouteTable(
+      `${name}-public`,
+      {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+        tags: { Name: `${name}-public` },
+      },
+      parent,
+    );
+    this.associate(name, ofTier("public"), () => publicRoutes.id);
+
+    const natSubnets = natMode === "perAz" ? ofTier("public") : ofTier("public").slice(0, 1);
+    const natGateways = natSubnets.map((subnet) => {
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${subnet.availabilityZone}`,
+        { domain: "vpc", tags: { Name: `${name}-nat-${subnet.availabilityZone}` } },
+        parent,
+      );
+      return new aws.ec2.NatGateway(
+        `${name}-${subnet.availabilityZone}`,
+        {
+          allocationId: eip.allocationId,
+          subnetId: subnet.id,
+          connectivityType: "public",
+          tags: { Name: `${name}-${subnet.availabilityZone}` },
+        },
+        { parent: this, dependsOn: [internetGateway] },
+      );
+    });
+
+    const privateRouteTables = ofTier("private").map((subnet, i) => {
+      const nat = natGateways[natMode === "perAz" ? i : 0];
+      if (!nat) throw new pulumi.ResourceError(`no NAT gateway planned for ${subnet.availabilityZone}`, this);
+      return new aws.ec2.RouteTable(
+        `${name}-private-${subnet.availabilityZone}`,
+        {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+          tags: { Name: `${name}-private-${subnet.availabilityZone}` },
+        },
+        parent,
+      );
+    });
+    this.associate(name, ofTier("private"), (i) => privateRouteTables[i]?.id);
+
+    const isolatedRoutes = new aws.ec2.RouteTable(
+      `${name}-isolated`,
+      { vpcId: vpc.id, tags: { Name: `${name}-isolated` } },
+      parent,
+    );
+    this.associate(name, ofTier("isolated"), () => isolatedRoutes.id);
+
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${args.region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: [...privateRouteTables.map((t) => t.id), isolatedRoutes.id],
+        tags: { Name: `${name}-s3` },
+      },
+      parent,
+    );
+
+    this.flowLogGroupName = this.flowLogs(name, args, vpc);
+
+    this.vpcId = vpc.id;
+    this.vpcCidr = args.vpcCidr;
+    this.availabilityZones = args.availabilityZones;
+    this.subnets = subnets;
+    this.publicSubnetIds = ofTier("public").map((s) => s.id);
+    this.privateSubnetIds = ofTier("private").map((s) => s.id);
+    this.isolatedSubnetIds = ofTier("isolated").map((s) => s.id);
+    this.natGatewayIds = natGateways.map((n) => n.id);
+    this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      isolatedSubnetIds: this.isolatedSubnetIds,
+      natGatewayIds: this.natGatewayIds,
+      flowLogGroupName: this.flowLogGroupName,
+    });
+  }
+
+  private associate(
+    name: string,
+    subnets: readonly SubnetRef[],
+    routeTableId: (i: number) => pulumi.Output<string> | undefined,
+  ): void {
+    subnets.forEach((subnet, i) => {
+      const tableId = routeTableId(i);
+      if (!tableId) throw new pulumi.ResourceError(`no route table for ${subnet.availabilityZone}`, this);
+      new aws.ec2.RouteTableAssociation(
+        `${name}-${subnet.tier}-${subnet.availabilityZone}`,
+        { subnetId: subnet.id, routeTableId: tableId },
+        { parent: this },
+      );
+    });
+  }
+
+  /** Every accepted and rejected flow, kept in a log group encrypted with the stack's own key. */
+  private flowLogs(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc): pulumi.Output<string> {
+    const logGroupArn = `arn:aws:logs:${args.region}:${args.accountId}:log-group:/crest/${name}/flow-logs`;
+    const key = new EncryptionKey(
+      `${name}-flow-logs`,
+      {
+        description: `Encrypts the VPC flow logs of ${name}`,
+        accountId: args.accountId,
+        alias: `${name}-flow-logs`,
+        serviceGrants: [
+          {
+            sid: "CloudWatchLogsOfThisLogGroup",
+            service: `logs.${args.region}.amazonaws.com`,
+            condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+          },
+        ],
+      },
+      { parent: this },
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      {
+        name: `/crest/${name}/flow-logs`,
+        retentionInDays: args.flowLogRetentionDays ?? 365,
+        kmsKeyId: key.keyArn,
+      },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${name}-flow-logs`,
+      {
+        description: `Lets VPC Flow Logs write the flow logs of ${name}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-flow-logs`,
+      {
+        role: role.id,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              Resource: `${logGroupArn}:*`,
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.ec2.FlowLog(
+      name,
+      {
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: logGroup.arn,
+        iamRoleArn: role.arn,
+        maxAggregationInterval: 60,
+        tags: { Name: name },
+      },
+      { parent: this },
+    );
+    return logGroup.name;
+  }
+}
+
+/** Discovery tags the AWS Load Balancer Controller reads to place internet-facing and internal LBs. */
+const tierTags: Record<SubnetTier, Record<string, string>> = {
+  public: { "crest:subnet-tier": "public", "kubernetes.io/role/elb": "1" },
+  private: { "crest:subnet-tier": "private", "kubernetes.io/role/internal-elb": "1" },
+  isolated: { "crest:subnet-tier": "isolated" },
+};

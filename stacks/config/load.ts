@@ -1,0 +1,201 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { type Problem, underPath } from "../../infra/lib/problems";
+import { type NatGatewayMode, networkArgsProblems } from "../../infra/network";
+import { StackConfigError } from "./errors";
+import { isRegionName, type RegionName, regions } from "./regions";
+import { type StackConfigInput, stackConfigSchema, type Tier } from "./schema";
+import { tierDefaults } from "./tiers";
+
+export const namespace = "crest";
+
+/** A stack's settings with tier defaults applied, validated as a whole. */
+export interface StackConfig {
+  readonly stack: string;
+  readonly tier: Tier;
+  readonly region: RegionName;
+  readonly accountId: string;
+  readonly owner: string;
+  readonly costCenter: string;
+  readonly network: {
+    readonly availabilityZones: readonly string[];
+    readonly vpcCidr: string;
+    readonly natGateways: NatGatewayMode;
+    readonly flowLogRetentionDays: number;
+  };
+}
+
+/**
+ * Reads the stack's config from the Pulumi runtime. The only function in Crest that touches Pulumi
+ * config; everything else receives the typed result.
+ */
+export function loadStackConfig(): StackConfig {
+  return resolveStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+}
+
+/**
+ * Validates raw config — Pulumi's flat map of `namespace:key` to string, structured values as JSON —
+ * and applies the tier defaults. Throws a StackConfigError listing every problem at once.
+ */
+export function resolveStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
+  const { input, problems } = parseRaw(raw);
+  const parsed = stackConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new StackConfigError(stack, [
+      ...problems,
+      ...parsed.error.issues.flatMap((i) => toProblems(i, input)),
+    ]);
+  }
+  if (problems.length > 0) throw new StackConfigError(stack, problems);
+  const config = applyTierDefaults(stack, parsed.data);
+  const crossProblems = dedupeByPath([...regionProblems(parsed.data, config), ...networkProblems(config)]);
+  if (crossProblems.length > 0) throw new StackConfigError(stack, crossProblems);
+  return config;
+}
+
+function parseRaw(raw: Readonly<Record<string, string>>): {
+  input: Record<string, unknown>;
+  problems: Problem[];
+} {
+  const input: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  for (const [fullKey, value] of Object.entries(raw).sort(([a], [b]) => a.localeCompare(b))) {
+    const [ns, key] = splitKey(fullKey);
+    if (ns === "aws" && key === "region" && raw[`${namespace}:region`] !== value) {
+      problems.push({
+        path: fullKey,
+        value,
+        allowed: `unset, or equal to ${namespace}:region (Crest's AWS provider takes its region from ${namespace}:region)`,
+      });
+    }
+    if (ns !== namespace) continue;
+    if (/^[[{]/.test(value.trim())) {
+      try {
+        input[key] = JSON.parse(value);
+      } catch {
+        problems.push({ path: fullKey, value, allowed: "valid structured (YAML map or list) config" });
+      }
+    } else {
+      input[key] = value;
+    }
+  }
+  return { input, problems };
+}
+
+function splitKey(fullKey: string): [string, string] {
+  const colon = fullKey.indexOf(":");
+  return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+}
+
+function keyOf(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path;
+  return `${namespace}:${String(head ?? "")}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (node, segment) =>
+      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[segment] : undefined,
+    input,
+  );
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = stackConfigSchema;
+  for (const segment of path) {
+    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    const next = shape?.[String(segment)];
+    if (!next) return [];
+    schema = unwrap(next);
+  }
+  return Object.keys((schema as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  const inner = (schema as unknown as { unwrap?: () => z.ZodType }).unwrap;
+  return typeof inner === "function" ? unwrap(inner.call(schema)) : schema;
+}
+
+function toProblems(issue: z.core.$ZodIssue, input: unknown): Problem[] {
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeysAt(issue.path);
+    return issue.keys.map((key) => ({
+      path: keyOf([...issue.path, key]),
+      value: valueAt(input, [...issue.path, key]),
+      allowed: `no such key; known keys here: ${known.join(", ")}`,
+    }));
+  }
+  return [{ path: keyOf(issue.path), value: valueAt(input, issue.path), allowed: issue.message }];
+}
+
+function applyTierDefaults(stack: string, input: StackConfigInput): StackConfig {
+  const defaults = tierDefaults[input.tier];
+  const regionAzs: readonly string[] = isRegionName(input.region) ? regions[input.region] : [];
+  return {
+    stack,
+    tier: input.tier,
+    region: input.region as RegionName,
+    accountId: input.accountId,
+    owner: input.owner,
+    costCenter: input.costCenter,
+    network: {
+      availabilityZones:
+        input.network.availabilityZones ?? regionAzs.slice(0, defaults.availabilityZoneCount),
+      vpcCidr: input.network.vpcCidr,
+      natGateways: input.network.natGateways ?? defaults.network.natGateways,
+      flowLogRetentionDays: input.network.flowLogRetentionDays ?? defaults.network.flowLogRetentionDays,
+    },
+  };
+}
+
+function regionProblems(input: StackConfigInput, config: StackConfig): Problem[] {
+  if (!isRegionName(input.region)) {
+    return [
+      {
+        path: `${namespace}:region`,
+        value: input.region,
+        allowed: `one of the regions in stacks/config/regions.ts: ${Object.keys(regions).join(", ")}`,
+      },
+    ];
+  }
+  const regionAzs: readonly string[] = regions[input.region];
+  const { minAvailabilityZones } = tierDefaults[config.tier];
+  const problems: Problem[] = [];
+  if (!input.network.availabilityZones && regionAzs.length < minAvailabilityZones) {
+    problems.push({
+      path: `${namespace}:region`,
+      value: input.region,
+      allowed: `a region with at least ${minAvailabilityZones} AZs for tier ${config.tier} (${input.region} has ${regionAzs.length})`,
+    });
+  }
+  const azs = config.network.availabilityZones;
+  if (azs.length < minAvailabilityZones) {
+    problems.push({
+      path: `${namespace}:network.availabilityZones`,
+      value: azs,
+      allowed: `at least ${minAvailabilityZones} AZs for tier ${config.tier}, from: ${regionAzs.join(", ")}`,
+    });
+  }
+  azs.forEach((az, i) => {
+    if (!regionAzs.includes(az)) {
+      problems.push({
+        path: `${namespace}:network.availabilityZones[${i}]`,
+        value: az,
+        allowed: `an AZ of ${input.region}: ${regionAzs.join(", ")}`,
+      });
+    }
+  });
+  return problems;
+}
+
+function networkProblems(config: StackConfig): Problem[] {
+  return underPath(
+    `${namespace}:network`,
+    networkArgsProblems({ accountId: config.accountId, region: config.region, ...config.network }),
+  );
+}
+
+function dedupeByPath(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.path) && seen.add(p.path));
+}

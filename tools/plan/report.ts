@@ -1,0 +1,128 @@
+import { keySettings, valueAtPath } from "./keySettings";
+import type { RecordedResource } from "./recorder";
+import type { PlanDocument } from "./run";
+
+/** The JSON `--json` writes: keys in a fixed order, two-space indent, trailing newline. */
+export function formatJson(doc: PlanDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+interface ComponentGroup {
+  readonly label: string;
+  readonly resources: RecordedResource[];
+}
+
+/** Groups cloud resources under the top-level Crest component that declared them. */
+export function groupByComponent(doc: PlanDocument): ComponentGroup[] {
+  const byUrn = new Map(doc.resources.map((r) => [r.urn, r]));
+  const topComponent = (r: RecordedResource): string => {
+    let current = r;
+    let top = "(stack)";
+    while (current.parent) {
+      const parent = byUrn.get(current.parent);
+      if (!parent || parent.type === "pulumi:pulumi:Stack") break;
+      top = `${parent.type} ${parent.name}`;
+      current = parent;
+    }
+    return top;
+  };
+  const groups = new Map<string, RecordedResource[]>();
+  for (const r of doc.resources) {
+    if (!r.custom) continue;
+    const label = topComponent(r);
+    groups.set(label, [...(groups.get(label) ?? []), r]);
+  }
+  const byTypeThenName = (a: RecordedResource, b: RecordedResource) =>
+    a.type.localeCompare(b.type) || a.name.localeCompare(b.name);
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([label, resources]) => ({ label, resources: resources.sort(byTypeThenName) }));
+}
+
+function countByType(resources: readonly RecordedResource[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function settingsOf(r: RecordedResource): string {
+  return (keySettings[r.type] ?? [])
+    .map((path) => [path, valueAtPath(r.inputs, path)] as const)
+    .filter(([, value]) => value !== undefined)
+    .map(([path, value]) => `${path}=${show(value)}`)
+    .join("  ");
+}
+
+function headline(doc: PlanDocument): string {
+  const custom = doc.resources.filter((r) => r.custom).length;
+  return `${doc.summary.resourceCount} resources: ${custom} cloud resources, ${doc.summary.resourceCount - custom} components, stack and providers`;
+}
+
+/** One line per output; a list of records gets a line per record, so subnet tables stay readable. */
+function outputLines(outputs: Record<string, unknown>): string[] {
+  return Object.entries(outputs).flatMap(([key, value]) =>
+    Array.isArray(value) && value.some((v) => v !== null && typeof v === "object")
+      ? [`${key}:`, ...value.map((v) => `  - ${show(v)}`)]
+      : [`${key}: ${show(value)}`],
+  );
+}
+
+/** The console summary: by component and type, key settings, outputs, policy result. */
+export function formatSummary(doc: PlanDocument): string {
+  const lines = [`Plan of stack "${doc.stack}" (project ${doc.project}) — ${headline(doc)}`, ""];
+  for (const group of groupByComponent(doc)) {
+    lines.push(`${group.label} — ${group.resources.length} resources`);
+    for (const [type, count] of countByType(group.resources))
+      lines.push(`  ${String(count).padStart(3)}  ${type}`);
+    for (const r of group.resources) {
+      const settings = settingsOf(r);
+      if (settings) lines.push(`       ${r.name}: ${settings}`);
+    }
+    lines.push("");
+  }
+  lines.push("Outputs", ...outputLines(doc.outputs).map((l) => `  ${l}`), "");
+  lines.push(policyLine(doc));
+  return `${lines.join("\n")}\n`;
+}
+
+function policyLine(doc: PlanDocument): string {
+  const mandatory = doc.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  return `Policy: ${doc.violations.length} violations (${mandatory} mandatory)`;
+}
+
+function cell(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+/** A Markdown report for a pull-request comment; the marker lets CI update one comment in place. */
+export function formatMarkdown(doc: PlanDocument): string {
+  const lines = [
+    `<!-- crest-plan:${doc.stack} -->`,
+    `## Crest plan: \`${doc.stack}\``,
+    "",
+    `${headline(doc)}. ${policyLine(doc)}.`,
+    "",
+    "| Component | Type | Count |",
+    "| --- | --- | ---: |",
+  ];
+  const groups = groupByComponent(doc);
+  for (const group of groups) {
+    for (const [type, count] of countByType(group.resources)) {
+      lines.push(`| ${cell(group.label)} | \`${type}\` | ${count} |`);
+    }
+  }
+  lines.push("", "<details><summary>Key settings</summary>", "", "| Resource | Settings |", "| --- | --- |");
+  for (const group of groups) {
+    for (const r of group.resources) {
+      const settings = settingsOf(r);
+      if (settings) lines.push(`| \`${r.name}\` | ${cell(settings)} |`);
+    }
+  }
+  lines.push("", "</details>", "", "<details><summary>Stack outputs</summary>", "", "```");
+  lines.push(...outputLines(doc.outputs), "```", "", "</details>", "");
+  return `${lines.join("\n")}`;
+}
