@@ -90,6 +90,11 @@ export class Network extends pulumi.ComponentResource {
   public readonly natGatewayIds: pulumi.Output<string>[];
   public readonly privateRouteTableIds: pulumi.Output<string>[];
   public readonly flowLogGroupName: pulumi.Output<string>;
+  /**
+   * The security group workload nodes carry. Data stores admit traffic from this group only, so
+   * "reachable only from the workload" is one rule per store, not a list of CIDRs.
+   */
+  public readonly workloadSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("crest:network:Network", name, {}, opts);
@@ -194,6 +199,25 @@ export class Network extends pulumi.ComponentResource {
     );
 
     this.flowLogGroupName = this.flowLogs(name, args, vpc);
+    const workloadSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-workload`,
+      {
+        vpcId: vpc.id,
+        description: "Workload nodes and pods; data stores admit only this group",
+        egress: [
+          {
+            description: "Egress through NAT (mini-program platform APIs) and to the data stores",
+            protocol: "-1",
+            fromPort: 0,
+            toPort: 0,
+            cidrBlocks: ["0.0.0.0/0"],
+          },
+        ],
+        tags: { Name: `${name}-workload` },
+      },
+      parent,
+    );
+    this.workloadSecurityGroupId = workloadSecurityGroup.id;
 
     this.vpcId = vpc.id;
     this.vpcCidr = args.vpcCidr;
@@ -211,6 +235,7 @@ export class Network extends pulumi.ComponentResource {
       isolatedSubnetIds: this.isolatedSubnetIds,
       natGatewayIds: this.natGatewayIds,
       flowLogGroupName: this.flowLogGroupName,
+      workloadSecurityGroupId: this.workloadSecurityGroupId,
     });
   }
 

@@ -10,8 +10,9 @@ import { runPlan } from "./run";
 /** Exit codes, as documented in the README. */
 export const exitCodes = { ok: 0, blockingViolations: 1, badInput: 2, programError: 3 } as const;
 
-const usage = `usage: npm run plan -- --stack <name> [--json <file>] [--out <dir>]
+const usage = `usage: npm run plan -- --stack <name> [--json <file>] [--out <dir>] [--config-dir <dir>]
   --stack <name>   stack to plan (a Pulumi.<name>.yaml next to Pulumi.yaml)
+  --config-dir <dir>  read Pulumi.<name>.yaml from this directory instead
   --json <file>    write the plan document as JSON
   --out <dir>      write a Markdown report (plan-<stack>.md) for a pull-request comment`;
 
@@ -19,12 +20,17 @@ function parse(argv: string[]) {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, json: { type: "string" }, out: { type: "string" } },
+      options: {
+        stack: { type: "string" },
+        json: { type: "string" },
+        out: { type: "string" },
+        "config-dir": { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     });
     if (!values.stack) throw new UsageError("--stack: got nothing; allowed: a stack name, e.g. --stack dev");
-    return { stack: values.stack, json: values.json, out: values.out };
+    return { stack: values.stack, json: values.json, out: values.out, configDir: values["config-dir"] };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
@@ -51,7 +57,10 @@ async function main(argv: string[]): Promise<number> {
   const args = parse(argv);
   const root = resolve(__dirname, "../..");
   const started = performance.now();
-  const doc = await runPlan(root, args.stack, progress(args.stack));
+  const doc = await runPlan(root, args.stack, {
+    configDir: args.configDir && resolve(args.configDir),
+    onRegister: progress(args.stack),
+  });
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(

@@ -37,6 +37,9 @@ export function listStacks(root: string): string[] {
  * provider, so they become a placeholder that is registered as secret and never printed.
  */
 export function readStackSettings(root: string, stack: string): StackSettings {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stack)) {
+    throw new UsageError(`--stack: got "${stack}"; allowed: a stack name of letters, digits, _ . -`);
+  }
   const file = join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
     throw new UsageError(`--stack: got "${stack}"; allowed: one of ${listStacks(root).join(", ")}`);
