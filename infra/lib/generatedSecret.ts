@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface GeneratedSecretArgs {
+  /** What the secret is for; shown in Secrets Manager. @default none (required) */
+  readonly description: string;
+  /** Customer-managed KMS key that encrypts the secret. @default none (required) */
+  readonly kmsKeyId: pulumi.Input<string>;
+  /**
+   * Exact secret name, for services that require one (MSK SCRAM secrets must start with
+   * `AmazonMSK_`). @default a name Pulumi generates from the resource name
+   */
+  readonly secretName?: string;
+  /** Plain fields stored beside the password in the secret's JSON, e.g. `{ username: "crest" }`. @default {} */
+  readonly fields?: Readonly<Record<string, string>>;
+  /** Password length. @default 32 */
+  readonly length?: number;
+  /**
+   * Special characters the password may contain. The default leaves out `@ " / \ '` and spaces,
+   * which Redis AUTH, MySQL URLs and SCRAM tooling each reject or mangle.
+   * @default "!#$%&*()-_=+[]{}<>:?"
+   */
+  readonly specialCharacters?: string;
+  /** Days a deleted secret can still be restored. @default 30 */
+  readonly recoveryWindowInDays?: number;
+}
+
+/**
+ * A generated password stored in Secrets Manager as JSON `{ ...fields, password }`. The password
+ * exists only as a Pulumi secret (encrypted in state, `[secret]` in every plan and preview) and in
+ * Secrets Manager; consumers receive the secret's ARN, never the value.
+ */
+export class GeneratedSecret extends pulumi.ComponentResource {
+  public readonly secretArn: pulumi.Output<string>;
+  /** The password, as a Pulumi secret, for the one resource that must be created with it. */
+  public readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("crest:security:GeneratedSecret", name, {}, opts);
+    const password = new random.RandomPassword(
+      name,
+      {
+        length: args.length ?? 32,
+        special: true,
+        overrideSpecial: args.specialCharacters ?? "!#$%&*()-_=+[]{}<>:?",
+        minLower: 1,
+        minUpper: 1,
+        minNumeric: 1,
+      },
+      { parent: this },
+    );
+    const secret = new aws.secretsmanager.Secret(
+      name,
+      {
+        description: args.description,
+        kmsKeyId: args.kmsKeyId,
+        recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+        ...(args.secretName ? { name: args.secretName } : {}),
+      },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      name,
+      {
+        secretId: secret.id,
+        secretString: pulumi.secret(
+          password.result.apply((value) => JSON.stringify({ ...(args.fields ?? {}), password: value })),
+        ),
+      },
+      { parent: this },
+    );
+    this.secretArn = secret.arn;
+    this.password = pulumi.secret(password.result);
+    this.registerOutputs({ secretArn: this.secretArn });
+  }
+}
