@@ -18,6 +18,12 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
 }
 
+/**
+ * Outputs a test wants known although a preview would leave them unknown, e.g. a generated
+ * password, to prove it is still rendered as a secret. The plan itself never sets any.
+ */
+export type ComputedOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
+
 export interface Recording {
   readonly resources: RecordedResource[];
   readonly outputs: Record<string, unknown>;
@@ -57,13 +63,14 @@ export function startRecording(
   project: string,
   stack: string,
   onRegister: (resource: RecordedResource, count: number) => void,
+  computedOutputs: ComputedOutputs = () => ({}),
 ): () => Recording {
   const resources: RecordedResource[] = [];
   let outputs: Record<string, unknown> = {};
 
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: undefined, state: args.inputs }),
+      newResource: (args) => ({ id: undefined, state: { ...args.inputs, ...computedOutputs(args) } }),
       call: (args) => {
         throw new Error(
           `invoke ${args.token} reached the mocked cloud: the offline plan has no cloud access, so a ` +

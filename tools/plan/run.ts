@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { readProject, readStackSettings } from "./project";
-import { type RecordedResource, type Recording, startRecording } from "./recorder";
+import { type ComputedOutputs, type RecordedResource, type Recording, startRecording } from "./recorder";
 
 export interface Violation {
   readonly policy: string;
@@ -64,9 +64,10 @@ export async function recordProgram(
     config?: Record<string, string>;
     secretKeys?: string[];
     onRegister?: (resource: RecordedResource, count: number) => void;
+    computedOutputs?: ComputedOutputs;
   } = {},
 ): Promise<Recording> {
-  const finish = startRecording(project, stack, options.onRegister ?? (() => {}));
+  const finish = startRecording(project, stack, options.onRegister ?? (() => {}), options.computedOutputs);
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
   // The program's own error is caught inside the stack and rethrown once the runtime is idle, so
   // it surfaces once, after every registration it started has settled.
