@@ -40,17 +40,26 @@ export function loadStackConfig(): StackConfig {
 export function resolveStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
   const { input, problems } = parseRaw(raw);
   const parsed = stackConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new StackConfigError(stack, [
-      ...problems,
-      ...parsed.error.issues.flatMap((i) => toProblems(i, input)),
-    ]);
+  const issues = parsed.success ? [] : parsed.error.issues;
+  problems.push(...issues.flatMap((issue) => toProblems(issue, input)));
+  // Unknown keys alone do not stop the deeper checks, so one run reports every problem it can.
+  const usable = parsed.success ? parsed : stackConfigSchema.safeParse(withoutUnknownKeys(input, issues));
+  if (usable.success) {
+    const config = applyTierDefaults(stack, usable.data);
+    problems.push(...dedupeByPath([...regionProblems(usable.data, config), ...networkProblems(config)]));
+    if (problems.length === 0) return config;
   }
-  if (problems.length > 0) throw new StackConfigError(stack, problems);
-  const config = applyTierDefaults(stack, parsed.data);
-  const crossProblems = dedupeByPath([...regionProblems(parsed.data, config), ...networkProblems(config)]);
-  if (crossProblems.length > 0) throw new StackConfigError(stack, crossProblems);
-  return config;
+  throw new StackConfigError(stack, problems);
+}
+
+function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): unknown {
+  const copy = structuredClone(input);
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const node = valueAt(copy, issue.path) as Record<string, unknown>;
+    for (const key of issue.keys) delete node[key];
+  }
+  return copy;
 }
 
 function parseRaw(raw: Readonly<Record<string, string>>): {

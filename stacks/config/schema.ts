@@ -20,28 +20,31 @@ const tagValue = (what: string) =>
       allowed(`a ${what}: 1–64 of a-z 0-9 - _ . starting with a letter or digit`),
     );
 
-export const networkSchema = z.strictObject({
-  availabilityZones: z
-    .array(z.string(allowed("an AZ name string")), allowed("a list of AZ names of the stack's region"))
-    .optional()
-    .describe(
-      "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
-    ),
-  vpcCidr: z
-    .string(allowed('a private IPv4 CIDR string such as "10.20.0.0/16"'))
-    .describe(
-      "Private IPv4 CIDR of the VPC, /16 to /20. Must not overlap another stack's, so regions can be peered.",
-    ),
-  natGateways: z
-    .enum(["perAz", "single"], allowed('"perAz" or "single"'))
-    .optional()
-    .describe("NAT gateways: one per AZ (AZ-independent egress) or a single shared one (cheaper)."),
-  flowLogRetentionDays: z
-    .number(allowed("a whole number of days"))
-    .int(allowed("a whole number of days"))
-    .optional()
-    .describe(`Days VPC flow logs are kept; one of CloudWatch's periods (${logRetentionDays.join(", ")}).`),
-});
+export const networkSchema = z.strictObject(
+  {
+    availabilityZones: z
+      .array(z.string(allowed("an AZ name string")), allowed("a list of AZ names of the stack's region"))
+      .optional()
+      .describe(
+        "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
+      ),
+    vpcCidr: z
+      .string(allowed('a private IPv4 CIDR string such as "10.20.0.0/16"'))
+      .describe(
+        "Private IPv4 CIDR of the VPC, /16 to /20. Must not overlap another stack's, so regions can be peered.",
+      ),
+    natGateways: z
+      .enum(["perAz", "single"], allowed('"perAz" or "single"'))
+      .optional()
+      .describe("NAT gateways: one per AZ (AZ-independent egress) or a single shared one (cheaper)."),
+    flowLogRetentionDays: z
+      .number(allowed("a whole number of days"))
+      .int(allowed("a whole number of days"))
+      .optional()
+      .describe(`Days VPC flow logs are kept; one of CloudWatch's periods (${logRetentionDays.join(", ")}).`),
+  },
+  allowed("a map with at least vpcCidr"),
+);
 
 export const stackConfigSchema = z.strictObject({
   tier: z

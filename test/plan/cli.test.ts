@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { cidrsOverlap } from "../../infra/network";
+import type { PlanDocument } from "../../tools/plan/run";
+import { runPlanCli, tempDir } from "../support/cli";
+
+async function plan(stack: string) {
+  const dir = tempDir(`plan-${stack}`);
+  const result = await runPlanCli(["--stack", stack, "--json", join(dir, "plan.json"), "--out", dir]);
+  assert.equal(result.code, 0, result.stderr);
+  return {
+    ...result,
+    json: readFileSync(join(dir, "plan.json"), "utf8"),
+    markdown: readFileSync(join(dir, `plan-${stack}.md`), "utf8"),
+  };
+}
+
+const dev = plan("dev");
+const prod = dev.then(() => plan("prod"));
+
+function subnets(doc: PlanDocument) {
+  return doc.resources
+    .filter((r) => r.type === "aws:ec2/subnet:Subnet")
+    .map((r) => ({
+      az: r.inputs.availabilityZone as string,
+      cidr: r.inputs.cidrBlock as string,
+      name: r.name,
+    }));
+}
+
+for (const [stack, run, azs, nats] of [
+  ["dev", dev, 2, 1],
+  ["prod", prod, 3, 3],
+] as const) {
+  test(`${stack}: ${azs} AZs × 3 tiers = ${azs * 3} subnets and ${nats} NAT gateway(s), no overlap`, async () => {
+    const doc = JSON.parse((await run).json) as PlanDocument;
+    const planned = subnets(doc);
+    assert.equal(planned.length, azs * 3);
+    assert.equal(new Set(planned.map((s) => s.az)).size, azs);
+    for (const tier of ["public", "private", "isolated"]) {
+      assert.equal(planned.filter((s) => s.name.includes(`-${tier}-`)).length, azs, tier);
+    }
+    assert.equal(doc.summary.byType["aws:ec2/natGateway:NatGateway"], nats);
+    const vpcCidr = doc.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")?.inputs.cidrBlock as string;
+    planned.forEach((a, i) => {
+      assert.ok(cidrsOverlap(a.cidr, vpcCidr), `${a.cidr} is outside ${vpcCidr}`);
+      for (const b of planned.slice(i + 1))
+        assert.ok(!cidrsOverlap(a.cidr, b.cidr), `${a.cidr} overlaps ${b.cidr}`);
+    });
+  });
+
+  test(`${stack}: the JSON has the documented shape and every cloud resource uses the stack's provider`, async () => {
+    const doc = JSON.parse((await run).json) as PlanDocument;
+    assert.deepEqual(Object.keys(doc), ["stack", "project", "resources", "outputs", "violations", "summary"]);
+    assert.equal(doc.stack, stack);
+    assert.equal(doc.project, "crest");
+    assert.deepEqual(doc.violations, []);
+    assert.equal(doc.summary.resourceCount, doc.resources.length);
+    const counted = Object.values(doc.summary.byType).reduce((a, b) => a + b, 0);
+    assert.equal(counted, doc.resources.length);
+    const provider = doc.resources.find((r) => r.type === "pulumi:providers:aws");
+    assert.ok(provider);
+    for (const r of doc.resources) {
+      for (const key of ["urn", "type", "name", "parent", "inputs"])
+        assert.ok(key in r, `${r.urn} lacks ${key}`);
+      if (r.custom && r.type !== "pulumi:providers:aws") assert.equal(r.provider, provider.urn, r.urn);
+    }
+    assert.deepEqual(
+      doc.outputs.availabilityZones,
+      (doc.outputs.subnets as { availabilityZone: string }[])
+        .map((s) => s.availabilityZone)
+        .filter((az, i, all) => all.indexOf(az) === i),
+    );
+    assert.equal(doc.outputs.vpcId, "<computed>");
+  });
+
+  test(`${stack}: the summary and the Markdown report show components, settings and outputs`, async () => {
+    const { stdout, markdown } = await run;
+    assert.match(stdout, new RegExp(`^Plan of stack "${stack}" \\(project crest\\)`));
+    assert.match(stdout, /crest:network:Network crest-\w+ — \d+ resources/);
+    assert.match(stdout, /cidrBlock=10\.\d+\.0\.0\/16/);
+    assert.match(stdout, /^Policy: 0 violations \(0 mandatory\)$/m);
+    assert.match(markdown, new RegExp(`^<!-- crest-plan:${stack} -->\\n## Crest plan: \`${stack}\``));
+    assert.match(markdown, /\| crest:network:Network crest-\w+ \| `aws:ec2\/subnet:Subnet` \| \d \|/);
+    assert.ok(
+      !/<computed>/.test(markdown.split("```")[0] ?? ""),
+      "unescaped <computed> would vanish in GitHub's HTML",
+    );
+  });
+}
+
+test("the same config gives byte-identical JSON, Markdown and summary", async () => {
+  const first = await dev;
+  await prod;
+  const second = await plan("dev");
+  assert.equal(second.json, first.json);
+  assert.equal(second.markdown, first.markdown);
+  assert.equal(second.stdout, first.stdout);
+});
+
+test("bad config exits 2 with one line per problem and writes nothing", async () => {
+  await prod;
+  const dir = tempDir("bad-config");
+  writeFileSync(
+    join(dir, "Pulumi.broken.yaml"),
+    [
+      "config:",
+      "  crest:tier: prod",
+      "  crest:region: eu-west-1",
+      '  crest:accountId: "123456789012"',
+      "  crest:owner: platform",
+      "  crest:costCenter: cc-1",
+      "  crest:colour: blue",
+      "  crest:network:",
+      "    vpcCidr: 10.0.0.0/24",
+      "    availabilityZones: [eu-west-1a, eu-west-1b]",
+    ].join("\n"),
+  );
+  const json = join(dir, "plan.json");
+  const result = await runPlanCli(["--stack", "broken", "--config-dir", dir, "--json", json, "--out", dir]);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, "");
+  const lines = result.stderr.trimEnd().split("\n");
+  assert.deepEqual(lines.slice(0, 2), [
+    'stack "broken" has 3 config problems:',
+    'crest:colour: got "blue"; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network',
+  ]);
+  assert.match(
+    lines[2] ?? "",
+    /^crest:network\.availabilityZones: got \["eu-west-1a","eu-west-1b"\]; allowed: at least 3 AZs for tier prod/,
+  );
+  assert.match(lines[3] ?? "", /^crest:network\.vpcCidr: got "10\.0\.0\.0\/24"; allowed: a private/);
+  assert.equal(lines.length, 4);
+  assert.ok(!existsSync(json) && !existsSync(join(dir, "plan-broken.md")));
+});
+
+test("usage errors exit 2 and say what is allowed", async () => {
+  await prod;
+  const unknownStack = await runPlanCli(["--stack", "staging"]);
+  assert.equal(unknownStack.code, 2);
+  assert.match(unknownStack.stderr, /^plan: --stack: got "staging"; allowed: one of dev, prod$/m);
+  const unknownFlag = await runPlanCli(["--stack", "dev", "--colour"]);
+  assert.equal(unknownFlag.code, 2);
+  assert.match(unknownFlag.stderr, /^plan: Unknown option '--colour'/m);
+  const noStack = await runPlanCli([]);
+  assert.equal(noStack.code, 2);
+  assert.match(noStack.stderr, /^plan: --stack: got nothing; allowed: a stack name, e\.g\. --stack dev$/m);
+});

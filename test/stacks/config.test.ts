@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { StackConfigError } from "../../stacks/config/errors";
+import { resolveStackConfig } from "../../stacks/config/load";
+
+const valid = {
+  "crest:tier": "prod",
+  "crest:region": "eu-west-1",
+  "crest:accountId": "123456789012",
+  "crest:owner": "platform",
+  "crest:costCenter": "cc-1",
+  "crest:network": JSON.stringify({ vpcCidr: "10.40.0.0/16" }),
+};
+
+/** The problem lines a config produces, or [] when it resolves. */
+function problems(overrides: Record<string, string | undefined>): string[] {
+  const raw = Object.fromEntries(
+    Object.entries({ ...valid, ...overrides }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  try {
+    resolveStackConfig("test", raw);
+    return [];
+  } catch (error) {
+    assert.ok(StackConfigError.is(error), `expected StackConfigError, got ${String(error)}`);
+    return error.message.split("\n").slice(1);
+  }
+}
+
+const network = (value: object) => ({ "crest:network": JSON.stringify(value) });
+
+test("a valid prod config gets the prod tier defaults", () => {
+  const config = resolveStackConfig("test", valid);
+  assert.deepEqual(config.network, {
+    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    vpcCidr: "10.40.0.0/16",
+    natGateways: "perAz",
+    flowLogRetentionDays: 365,
+  });
+});
+
+test("dev overrides only size and redundancy", () => {
+  const config = resolveStackConfig("test", { ...valid, "crest:tier": "dev" });
+  assert.deepEqual(config.network.availabilityZones, ["eu-west-1a", "eu-west-1b"]);
+  assert.equal(config.network.natGateways, "single");
+});
+
+test("an unknown key is named with the keys that exist", () => {
+  assert.deepEqual(problems({ "crest:netwrok": "{}" }), [
+    "crest:netwrok: got {}; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network",
+  ]);
+  assert.deepEqual(problems(network({ vpcCidr: "10.40.0.0/16", nat: "single" })), [
+    'crest:network.nat: got "single"; allowed: no such key; known keys here: availabilityZones, vpcCidr, natGateways, flowLogRetentionDays',
+  ]);
+});
+
+test("a wrong type names the key, the value and the type allowed", () => {
+  assert.deepEqual(problems(network({ vpcCidr: "10.40.0.0/16", flowLogRetentionDays: "thirty" })), [
+    'crest:network.flowLogRetentionDays: got "thirty"; allowed: a whole number of days',
+  ]);
+  assert.deepEqual(problems({ "crest:tier": "staging" }), [
+    'crest:tier: got "staging"; allowed: one of "dev", "prod"',
+  ]);
+  assert.deepEqual(problems({ "crest:accountId": "12345" }), [
+    'crest:accountId: got "12345"; allowed: a 12-digit AWS account id, quoted',
+  ]);
+});
+
+test("a missing required key is named", () => {
+  assert.deepEqual(problems({ "crest:network": undefined }), [
+    "crest:network: got nothing; allowed: a map with at least vpcCidr",
+  ]);
+});
+
+test("an out-of-range value names what is allowed", () => {
+  const [line] = problems(network({ vpcCidr: "10.40.0.0/16", flowLogRetentionDays: 10 }));
+  assert.match(
+    line ?? "",
+    /^crest:network\.flowLogRetentionDays: got 10; allowed: one of CloudWatch Logs' retention periods: 1, 3, 5, 7, 14, 30/,
+  );
+});
+
+test("prod needs at least 3 availability zones", () => {
+  assert.deepEqual(
+    problems(network({ vpcCidr: "10.40.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] })),
+    [
+      'crest:network.availabilityZones: got ["eu-west-1a","eu-west-1b"]; allowed: at least 3 AZs for tier prod, from: eu-west-1a, eu-west-1b, eu-west-1c',
+    ],
+  );
+  assert.deepEqual(problems({ "crest:region": "us-west-1" }), [
+    'crest:region: got "us-west-1"; allowed: a region with at least 3 AZs for tier prod (us-west-1 has 2)',
+    'crest:network.availabilityZones: got ["us-west-1b","us-west-1c"]; allowed: at least 3 AZs for tier prod, from: us-west-1b, us-west-1c',
+  ]);
+});
+
+test("an AZ of another region, an unknown region and a repeated AZ are refused", () => {
+  assert.deepEqual(
+    problems(
+      network({ vpcCidr: "10.40.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b", "us-east-1a"] }),
+    ),
+    [
+      'crest:network.availabilityZones[2]: got "us-east-1a"; allowed: an AZ of eu-west-1: eu-west-1a, eu-west-1b, eu-west-1c',
+    ],
+  );
+  assert.match(
+    problems({ "crest:region": "mars-north-1" })[0] ?? "",
+    /^crest:region: got "mars-north-1"; allowed: one of the regions in stacks\/config\/regions\.ts: us-east-1, /,
+  );
+  assert.deepEqual(
+    problems(
+      network({ vpcCidr: "10.40.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1a"] }),
+    ),
+    ['crest:network.availabilityZones[2]: got "eu-west-1a"; allowed: each AZ at most once'],
+  );
+});
+
+test("a CIDR too small for the subnet plan, public, or not a network address is refused", () => {
+  const allowed =
+    'allowed: a private (RFC 1918) IPv4 network address with a prefix from /16 to /20, e.g. "10.20.0.0/16" (the subnet plan needs 3 tiers in up to 6 AZs)';
+  assert.deepEqual(problems(network({ vpcCidr: "10.40.0.0/24" })), [
+    `crest:network.vpcCidr: got "10.40.0.0/24"; ${allowed}`,
+  ]);
+  assert.deepEqual(problems(network({ vpcCidr: "52.0.0.0/16" })), [
+    `crest:network.vpcCidr: got "52.0.0.0/16"; ${allowed}`,
+  ]);
+  assert.deepEqual(problems(network({ vpcCidr: "10.40.1.0/16" })), [
+    `crest:network.vpcCidr: got "10.40.1.0/16"; ${allowed}; did you mean "10.40.0.0/16"?`,
+  ]);
+});
+
+test("every problem is reported at once, one line each", () => {
+  const lines = problems({ "crest:tier": "qa", "crest:owner": "Platform Team", "crest:extra": "1" });
+  assert.equal(lines.length, 3);
+  assert.ok(
+    lines.every((l) => /^crest:[a-zA-Z.]+: got .+; allowed: .+/.test(l)),
+    lines.join("\n"),
+  );
+  // An unknown key does not hide the cross-field checks behind it.
+  assert.deepEqual(
+    problems({ "crest:extra": "1", ...network({ vpcCidr: "10.40.0.0/22" }) }).map((l) => l.split(":")[1]),
+    ["extra", "network.vpcCidr"],
+  );
+});
+
+test("aws:region must agree with crest:region", () => {
+  assert.deepEqual(problems({ "aws:region": "us-east-1" }), [
+    'aws:region: got "us-east-1"; allowed: unset, or equal to crest:region (Crest\'s AWS provider takes its region from crest:region)',
+  ]);
+  assert.deepEqual(problems({ "aws:region": "eu-west-1" }), []);
+});
