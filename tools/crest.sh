@@ -38,7 +38,7 @@ case "$cmd" in
   typecheck) exec node node_modules/typescript/bin/tsc -p tsconfig.json ;;
   lint) exec node node_modules/@biomejs/biome/bin/biome check . ;;
   format) exec node node_modules/@biomejs/biome/bin/biome check --write . ;;
-  docs) exec "${tsx[@]}" tools/docs/config-reference.ts "$@" ;;
+  docs) exec "${tsx[@]}" tools/docs/cli.ts "$@" ;;
   bench-plan) exec "${tsx[@]}" tools/bench/plan.ts "$@" ;;
   test)
     log "typecheck"; node node_modules/typescript/bin/tsc -p tsconfig.json

@@ -66,3 +66,13 @@ export const stackConfigSchema = z.strictObject({
 
 /** What a stack file holds, before tier defaults are applied. */
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;
+
+/** Dotted paths of every key and nested key the schema accepts, e.g. `network.vpcCidr`. */
+export function configKeyPaths(schema: z.ZodType = stackConfigSchema, prefix = ""): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return Object.entries(shape).flatMap(([key, child]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const inner = child instanceof z.ZodOptional ? child.unwrap() : child;
+    return [path, ...configKeyPaths(inner as z.ZodType, path)];
+  });
+}
