@@ -4,7 +4,7 @@ import { type Problem, underPath } from "../../infra/lib/problems";
 import { type NatGatewayMode, networkArgsProblems } from "../../infra/network";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
-import { type StackConfigInput, stackConfigSchema, type Tier } from "./schema";
+import { keysAt, type StackConfigInput, stackConfigSchema, type Tier } from "./schema";
 import { tierDefaults } from "./tiers";
 
 export const namespace = "crest";
@@ -109,25 +109,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   );
 }
 
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = stackConfigSchema;
-  for (const segment of path) {
-    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    const next = shape?.[String(segment)];
-    if (!next) return [];
-    schema = unwrap(next);
-  }
-  return Object.keys((schema as unknown as { shape?: Record<string, unknown> }).shape ?? {});
-}
-
-function unwrap(schema: z.ZodType): z.ZodType {
-  const inner = (schema as unknown as { unwrap?: () => z.ZodType }).unwrap;
-  return typeof inner === "function" ? unwrap(inner.call(schema)) : schema;
-}
-
 function toProblems(issue: z.core.$ZodIssue, input: unknown): Problem[] {
   if (issue.code === "unrecognized_keys") {
-    const known = knownKeysAt(issue.path);
+    const known = keysAt(issue.path);
     return issue.keys.map((key) => ({
       path: keyOf([...issue.path, key]),
       value: valueAt(input, [...issue.path, key]),

@@ -67,12 +67,24 @@ export const stackConfigSchema = z.strictObject({
 /** What a stack file holds, before tier defaults are applied. */
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;
 
+/** The keys of the map at `path` (e.g. `["network"]`); empty where there is no map. */
+export function keysAt(path: readonly PropertyKey[], schema: z.ZodType = stackConfigSchema): string[] {
+  const [head, ...rest] = path;
+  const shape = shapeOf(schema);
+  if (head === undefined) return Object.keys(shape);
+  const child = shape[String(head)];
+  return child ? keysAt(rest, child) : [];
+}
+
 /** Dotted paths of every key and nested key the schema accepts, e.g. `network.vpcCidr`. */
 export function configKeyPaths(schema: z.ZodType = stackConfigSchema, prefix = ""): string[] {
-  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
-  return Object.entries(shape).flatMap(([key, child]) => {
+  return Object.entries(shapeOf(schema)).flatMap(([key, child]) => {
     const path = prefix ? `${prefix}.${key}` : key;
-    const inner = child instanceof z.ZodOptional ? child.unwrap() : child;
-    return [path, ...configKeyPaths(inner as z.ZodType, path)];
+    return [path, ...configKeyPaths(child, path)];
   });
+}
+
+function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
+  const inner = schema instanceof z.ZodOptional ? schema.unwrap() : schema;
+  return inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>) : {};
 }
