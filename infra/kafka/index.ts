@@ -1,0 +1,457 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../kms/encryptionKey";
+import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { GeneratedSecret } from "../lib/generatedSecret";
+import { assertValidArgs, type Problem } from "../lib/problems";
+import { logRetentionDays } from "../network";
+
+/**
+ * The last Kafka 3.x line on MSK, in KRaft mode: ZooKeeper mode cannot be switched to KRaft on an
+ * existing cluster and Kafka 4 drops ZooKeeper, so a cluster created in KRaft mode can keep upgrading.
+ */
+export const kafkaVersion = "3.9.x.kraft";
+
+/** SASL/SCRAM over TLS; the only listener the security group opens. */
+export const saslScramPort = 9096;
+
+/** The user the workload authenticates as; the password lives in the SCRAM secret only. */
+export const scramUsername = "crest";
+
+/** MSK's bounds on EBS storage per broker, in GiB. */
+const maxVolumeSizeGiB = 16384;
+
+/** MSK storage auto scaling target, inside AWS's 10–80% and its recommended 50–60%. */
+const storageUtilizationTargetPercent = 60;
+
+/** Kafka's legal topic characters and length (`Topic.validate` in Apache Kafka). */
+const topicNamePattern = /^[a-zA-Z0-9._-]{1,249}$/;
+const maxTopicPartitions = 10000;
+
+export interface KafkaTopic {
+  /** Topic name: 1–249 of a-z A-Z 0-9 . _ -, not "." or "..". */
+  readonly name: string;
+  /** Partitions, 1–10000; fixes the topic's consumer parallelism. */
+  readonly partitions: number;
+}
+
+export interface KafkaClusterArgs {
+  /** Account the store lives in; scopes key policies. @default none (required) */
+  readonly accountId: string;
+  /** Region of the store. @default none (required) */
+  readonly region: string;
+  /** VPC of the isolated subnets. @default none (required) */
+  readonly vpcId: pulumi.Input<string>;
+  /** Isolated subnets, one per AZ, in the order of `availabilityZones`. @default none (required) */
+  readonly subnetIds: readonly pulumi.Input<string>[];
+  /**
+   * AZ names matching `subnetIds`, used to spread nodes. MSK takes 2 or 3 client subnets in distinct
+   * AZs. @default none (required)
+   */
+  readonly availabilityZones: readonly string[];
+  /** Security groups allowed to connect; nothing else is. @default none (required) */
+  readonly clientSecurityGroupIds: readonly pulumi.Input<string>[];
+  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
+  readonly protect?: boolean;
+  /**
+   * Broker count; MSK spreads brokers evenly, so it must be a multiple of the AZ count.
+   * @default one broker per AZ (`availabilityZones.length`)
+   */
+  readonly brokers?: number;
+  /** MSK Standard broker size. @default "kafka.m7g.large" */
+  readonly instanceType?: string;
+  /** EBS data volume per broker at creation, GiB (1–16384); auto scaling grows it from there. @default 1000 */
+  readonly volumeSizeGiB?: number;
+  /**
+   * Ceiling storage auto scaling may grow each broker's volume to, GiB (up to 16384).
+   * @default 4 × `volumeSizeGiB`, at most 16384
+   */
+  readonly maxVolumeSizeGiB?: number;
+  /** `default.replication.factor`, and the replication factor of every topic in `topics`. @default 3 */
+  readonly replicationFactor?: number;
+  /** `min.insync.replicas`: replicas that must ack an `acks=all` write. @default 2 */
+  readonly minInsyncReplicas?: number;
+  /** Days broker logs are kept in CloudWatch Logs. @default 365 */
+  readonly logRetentionDays?: number;
+  /** Topics created through MSK's topic API (auto-creation is off). @default [] */
+  readonly topics?: readonly KafkaTopic[];
+}
+
+interface Resolved {
+  readonly brokers: number;
+  readonly instanceType: string;
+  readonly volumeSizeGiB: number;
+  readonly maxVolumeSizeGiB: number;
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+  readonly logRetentionDays: number;
+  readonly topics: readonly KafkaTopic[];
+  readonly protect: boolean;
+}
+
+function resolve(args: KafkaClusterArgs): Resolved {
+  const volumeSizeGiB = args.volumeSizeGiB ?? 1000;
+  return {
+    brokers: args.brokers ?? args.availabilityZones.length,
+    instanceType: args.instanceType ?? "kafka.m7g.large",
+    volumeSizeGiB,
+    maxVolumeSizeGiB: args.maxVolumeSizeGiB ?? Math.min(maxVolumeSizeGiB, 4 * volumeSizeGiB),
+    replicationFactor: args.replicationFactor ?? 3,
+    minInsyncReplicas: args.minInsyncReplicas ?? 2,
+    logRetentionDays: args.logRetentionDays ?? 365,
+    topics: args.topics ?? [],
+    protect: args.protect ?? true,
+  };
+}
+
+const isIntegerIn = (value: number, min: number, max: number) =>
+  Number.isInteger(value) && value >= min && value <= max;
+
+export function kafkaClusterArgsProblems(args: KafkaClusterArgs): Problem[] {
+  const problems: Problem[] = [];
+  const r = resolve(args);
+  const azs = args.availabilityZones;
+  if (!/^\d{12}$/.test(args.accountId)) {
+    problems.push({ path: "accountId", value: args.accountId, allowed: "a 12-digit AWS account id" });
+  }
+  if (azs.length < 2 || azs.length > 3 || new Set(azs).size !== azs.length) {
+    problems.push({
+      path: "availabilityZones",
+      value: azs,
+      allowed: "2 or 3 distinct AZs (MSK takes client subnets in 2 or 3 distinct AZs)",
+    });
+  }
+  if (args.subnetIds.length !== azs.length) {
+    problems.push({
+      path: "subnetIds.length",
+      value: args.subnetIds.length,
+      allowed: `${azs.length}, one subnet per entry of availabilityZones`,
+    });
+  }
+  if (args.clientSecurityGroupIds.length === 0) {
+    problems.push({
+      path: "clientSecurityGroupIds",
+      value: [],
+      allowed: "at least one security group (otherwise nothing can reach the brokers)",
+    });
+  }
+  if (!(Number.isInteger(r.brokers) && r.brokers > 0 && azs.length > 0 && r.brokers % azs.length === 0)) {
+    problems.push({
+      path: "brokers",
+      value: r.brokers,
+      allowed:
+        `a positive multiple of the ${azs.length} availabilityZones (MSK spreads brokers evenly ` +
+        `over the AZs), e.g. ${azs.length} or ${2 * azs.length}`,
+    });
+  }
+  if (!/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(r.instanceType)) {
+    problems.push({
+      path: "instanceType",
+      value: r.instanceType,
+      allowed:
+        'an MSK Standard broker size "kafka.<family>.<size>", e.g. "kafka.m7g.large" or "kafka.t3.small" ' +
+        "(Express brokers have no EBS storage to size)",
+    });
+  }
+  if (!isIntegerIn(r.volumeSizeGiB, 1, maxVolumeSizeGiB)) {
+    problems.push({
+      path: "volumeSizeGiB",
+      value: r.volumeSizeGiB,
+      allowed: `an integer from 1 to ${maxVolumeSizeGiB} (MSK's EBS storage per broker)`,
+    });
+  } else if (!isIntegerIn(r.maxVolumeSizeGiB, r.volumeSizeGiB, maxVolumeSizeGiB)) {
+    problems.push({
+      path: "maxVolumeSizeGiB",
+      value: r.maxVolumeSizeGiB,
+      allowed: `an integer from volumeSizeGiB (${r.volumeSizeGiB}) to ${maxVolumeSizeGiB} (MSK's storage per broker)`,
+    });
+  }
+  if (!isIntegerIn(r.replicationFactor, 1, r.brokers)) {
+    problems.push({
+      path: "replicationFactor",
+      value: r.replicationFactor,
+      allowed: `an integer from 1 to brokers (${r.brokers}): each replica needs its own broker`,
+    });
+  }
+  const maxIsr = Math.max(1, r.replicationFactor - 1);
+  if (!isIntegerIn(r.minInsyncReplicas, 1, maxIsr)) {
+    problems.push({
+      path: "minInsyncReplicas",
+      value: r.minInsyncReplicas,
+      allowed:
+        `an integer from 1 to ${maxIsr}, below replicationFactor (${r.replicationFactor}) ` +
+        "so acks=all writes survive one replica being down (1 when replicationFactor is 1)",
+    });
+  }
+  if (!(logRetentionDays as readonly number[]).includes(r.logRetentionDays)) {
+    problems.push({
+      path: "logRetentionDays",
+      value: r.logRetentionDays,
+      allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`,
+    });
+  }
+  problems.push(...topicProblems(r.topics));
+  return problems;
+}
+
+function topicProblems(topics: readonly KafkaTopic[]): Problem[] {
+  const problems: Problem[] = [];
+  // Kafka refuses a topic whose name differs from another's only by '.' versus '_' (metric names collide).
+  const seen = new Set<string>();
+  topics.forEach((topic, i) => {
+    const collisionKey = topic.name.replaceAll(".", "_");
+    if (!topicNamePattern.test(topic.name) || topic.name === "." || topic.name === "..") {
+      problems.push({
+        path: `topics[${i}].name`,
+        value: topic.name,
+        allowed: 'a Kafka topic name: 1–249 of a-z A-Z 0-9 . _ -, not "." or ".."',
+      });
+    } else if (seen.has(collisionKey)) {
+      problems.push({
+        path: `topics[${i}].name`,
+        value: topic.name,
+        allowed: "each topic once; Kafka treats names differing only by '.' and '_' as the same",
+      });
+    }
+    seen.add(collisionKey);
+    if (!isIntegerIn(topic.partitions, 1, maxTopicPartitions)) {
+      problems.push({
+        path: `topics[${i}].partitions`,
+        value: topic.partitions,
+        allowed: `an integer from 1 to ${maxTopicPartitions}`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** The broker settings Crest manages, as a `server.properties` file. */
+export function serverProperties(
+  r: Pick<Resolved, "brokers" | "replicationFactor" | "minInsyncReplicas">,
+): string {
+  return [
+    // Topics exist only as declared here; a typo in a producer must fail, not create a topic.
+    "auto.create.topics.enable=false",
+    `default.replication.factor=${r.replicationFactor}`,
+    `min.insync.replicas=${r.minInsyncReplicas}`,
+    // A topic created without a count still puts a partition leader on every broker.
+    `num.partitions=${r.brokers}`,
+    // An out-of-sync replica never becomes leader: no silently lost acknowledged writes.
+    "unclean.leader.election.enable=false",
+  ].join("\n");
+}
+
+/**
+ * An MSK provisioned Kafka cluster in KRaft mode with brokers spread evenly over 2 or 3 AZs. Clients
+ * reach it only on SASL/SCRAM over TLS (9096) from the given security groups; brokers replicate over
+ * TLS; data, the SCRAM credential and the broker logs are encrypted with the stack's own keys; EBS
+ * storage grows by itself; topics are declared, never auto-created.
+ */
+export class KafkaCluster extends pulumi.ComponentResource {
+  public readonly clusterArn: pulumi.Output<string>;
+  /** `host:9096,…` for SASL/SCRAM over TLS, the only way in. */
+  public readonly bootstrapBrokersSaslScram: pulumi.Output<string>;
+  /** Secrets Manager secret holding `{ username, password }` for SCRAM; never the value. */
+  public readonly credentialSecretArn: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** Names of the declared topics, in the order given; known once each topic exists. */
+  public readonly topicNames: pulumi.Output<string>[];
+
+  constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("crest:data:KafkaCluster", name, {}, opts);
+    assertValidArgs("crest:data:KafkaCluster", name, kafkaClusterArgsProblems(args));
+    const r = resolve(args);
+    const parent = { parent: this };
+
+    const dataKey = new EncryptionKey(
+      `${name}-data`,
+      {
+        description: `Encrypts the Kafka data volumes and SCRAM credential of ${name}`,
+        accountId: args.accountId,
+        alias: `${name}-data`,
+      },
+      parent,
+    );
+    const securityGroup = dataStoreSecurityGroup(
+      name,
+      {
+        vpcId: args.vpcId,
+        description: `Kafka ${name} (SASL/SCRAM over TLS)`,
+        ports: [saslScramPort],
+        clientSecurityGroupIds: args.clientSecurityGroupIds,
+      },
+      parent,
+    );
+    const configuration = new aws.msk.Configuration(
+      name,
+      {
+        // No kafkaVersions: the list is optional, and leaving it out keeps this configuration valid
+        // across the version upgrades the cluster goes through.
+        description: `Broker settings of Kafka ${name}`,
+        serverProperties: serverProperties(r),
+      },
+      parent,
+    );
+    const brokerLogs = this.brokerLogGroup(name, args, r);
+
+    const cluster = new aws.msk.Cluster(
+      name,
+      {
+        kafkaVersion,
+        numberOfBrokerNodes: r.brokers,
+        brokerNodeGroupInfo: {
+          instanceType: r.instanceType,
+          clientSubnets: [...args.subnetIds],
+          securityGroups: [securityGroup.id],
+          storageInfo: { ebsStorageInfo: { volumeSize: r.volumeSizeGiB } },
+        },
+        configurationInfo: { arn: configuration.arn, revision: configuration.latestRevision },
+        encryptionInfo: {
+          encryptionAtRestKmsKeyArn: dataKey.keyArn,
+          encryptionInTransit: { clientBroker: "TLS", inCluster: true },
+        },
+        clientAuthentication: { sasl: { scram: true, iam: false }, unauthenticated: false },
+        enhancedMonitoring: "PER_TOPIC_PER_BROKER",
+        openMonitoring: {
+          prometheus: { jmxExporter: { enabledInBroker: true }, nodeExporter: { enabledInBroker: true } },
+        },
+        loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup: brokerLogs.name } } },
+      },
+      {
+        parent: this,
+        protect: r.protect,
+        // Storage auto scaling grows the volume; declaring the original size again would try to shrink it.
+        ignoreChanges: ["brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"],
+      },
+    );
+
+    this.credentialSecretArn = this.scramCredential(name, cluster, dataKey);
+    this.storageAutoScaling(name, cluster, r);
+    this.topicNames = r.topics.map(
+      (topic) =>
+        new aws.msk.Topic(
+          `${name}-${topic.name}`,
+          {
+            clusterArn: cluster.arn,
+            name: topic.name,
+            partitionCount: topic.partitions,
+            replicationFactor: r.replicationFactor,
+          },
+          // Deleting a topic deletes its messages.
+          { parent: this, protect: r.protect },
+        ).name,
+    );
+
+    this.clusterArn = cluster.arn;
+    this.bootstrapBrokersSaslScram = cluster.bootstrapBrokersSaslScram;
+    this.securityGroupId = securityGroup.id;
+    this.registerOutputs({
+      clusterArn: this.clusterArn,
+      bootstrapBrokersSaslScram: this.bootstrapBrokersSaslScram,
+      credentialSecretArn: this.credentialSecretArn,
+      securityGroupId: this.securityGroupId,
+      topicNames: this.topicNames,
+    });
+  }
+
+  /** INFO-level broker logs, kept for the retention asked and encrypted with a key of their own. */
+  private brokerLogGroup(name: string, args: KafkaClusterArgs, r: Resolved): aws.cloudwatch.LogGroup {
+    const logGroupName = `/crest/${name}/broker-logs`;
+    const logGroupArn = `arn:aws:logs:${args.region}:${args.accountId}:log-group:${logGroupName}`;
+    const key = new EncryptionKey(
+      `${name}-broker-logs`,
+      {
+        description: `Encrypts the Kafka broker logs of ${name}`,
+        accountId: args.accountId,
+        alias: `${name}-broker-logs`,
+        serviceGrants: [
+          {
+            sid: "CloudWatchLogsOfThisLogGroup",
+            service: `logs.${args.region}.amazonaws.com`,
+            condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+          },
+        ],
+      },
+      { parent: this },
+    );
+    return new aws.cloudwatch.LogGroup(
+      `${name}-broker-logs`,
+      { name: logGroupName, retentionInDays: r.logRetentionDays, kmsKeyId: key.keyArn },
+      { parent: this },
+    );
+  }
+
+  /**
+   * The SCRAM user's secret. MSK requires the `AmazonMSK_` name prefix and a customer-managed key (it
+   * rejects secrets under the default Secrets Manager key), and reads the secret through its resource
+   * policy, which is declared here so MSK attaching it does not show as drift.
+   */
+  private scramCredential(name: string, cluster: aws.msk.Cluster, key: EncryptionKey): pulumi.Output<string> {
+    const credential = new GeneratedSecret(
+      `${name}-scram`,
+      {
+        description: `SASL/SCRAM user of Kafka ${name}`,
+        kmsKeyId: key.keyArn,
+        secretName: `AmazonMSK_${name}`,
+        fields: { username: scramUsername },
+      },
+      { parent: this },
+    );
+    const policy = new aws.secretsmanager.SecretPolicy(
+      `${name}-scram`,
+      {
+        secretArn: credential.secretArn,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AWSKafkaResourcePolicy",
+              Effect: "Allow",
+              Principal: { Service: "kafka.amazonaws.com" },
+              Action: "secretsmanager:getSecretValue",
+              Resource: credential.secretArn,
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.msk.SingleScramSecretAssociation(
+      `${name}-scram`,
+      { clusterArn: cluster.arn, secretArn: credential.secretArn },
+      // The secret must hold its value and policy before MSK reads it.
+      { parent: this, dependsOn: [credential, policy] },
+    );
+    return credential.secretArn;
+  }
+
+  /** Grows each broker's EBS volume when its disk passes the target; MSK never shrinks storage. */
+  private storageAutoScaling(name: string, cluster: aws.msk.Cluster, r: Resolved): void {
+    const target = new aws.appautoscaling.Target(
+      `${name}-storage`,
+      {
+        serviceNamespace: "kafka",
+        scalableDimension: "kafka:broker-storage:VolumeSize",
+        resourceId: cluster.arn,
+        minCapacity: 1,
+        maxCapacity: r.maxVolumeSizeGiB,
+      },
+      { parent: this },
+    );
+    new aws.appautoscaling.Policy(
+      `${name}-storage`,
+      {
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "KafkaBrokerStorageUtilization" },
+          targetValue: storageUtilizationTargetPercent,
+          disableScaleIn: true,
+        },
+      },
+      { parent: this },
+    );
+  }
+}

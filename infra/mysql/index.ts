@@ -1,0 +1,346 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../kms/encryptionKey";
+import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { assertValidArgs, type Problem } from "../lib/problems";
+
+/**
+ * Aurora MySQL 3.10 is a long-term-support line (MySQL 8.0.42). Changing this value is the one way a
+ * cluster's engine moves: automatic minor upgrades are off because AWS advises against them on LTS
+ * versions, and because an upgrade applied behind Pulumi's back turns this pin into a planned
+ * downgrade that RDS rejects.
+ */
+export const auroraMysqlEngineVersion = "8.0.mysql_aurora.3.10.3";
+/** The cluster parameter group family of `auroraMysqlEngineVersion`. */
+export const auroraMysqlParameterFamily = "aurora-mysql8.0";
+export const mysqlPort = 3306;
+
+/** AWS allows 15 Aurora Replicas per cluster. */
+const maxReadersPerShard = 15;
+/**
+ * Each API and worker pod keeps a connection pool to every shard and the shard map travels in
+ * RuntimeConfig, so the platform stops at 64; past that, re-sharding is the answer, not more shards.
+ * (RDS's default regional quota is 40 clusters and 40 instances; more needs a quota increase.)
+ */
+const maxShards = 64;
+/** RDS DB cluster and DB instance identifiers are at most 63 characters. */
+const maxIdentifierLength = 63;
+/** Pulumi autonames a resource `<name>-<7 random characters>`. */
+const autonameSuffixLength = 8;
+
+/**
+ * Every shard's server settings: full Unicode, TLS 1.2+ only, slow queries logged to the file that
+ * the `slowquery` export ships, and Advanced Auditing of logins, DDL and privilege changes (not every
+ * DML statement, which at flash-sale rates would cost more than it tells).
+ */
+export const clusterParameters: readonly (readonly [string, string])[] = [
+  ["character_set_server", "utf8mb4"],
+  ["collation_server", "utf8mb4_0900_ai_ci"],
+  ["require_secure_transport", "ON"],
+  ["tls_version", "TLSv1.2,TLSv1.3"],
+  ["slow_query_log", "1"],
+  ["long_query_time", "0.5"],
+  ["log_output", "FILE"],
+  ["server_audit_logging", "1"],
+  ["server_audit_events", "CONNECT,QUERY_DCL,QUERY_DDL"],
+];
+
+export interface ShardEndpoint {
+  /** Shard number, 0 to `shards - 1`; the application's consistent-hash ring maps keys to it. */
+  id: number;
+  /** Cluster endpoint; always points at the current writer, across failovers. */
+  writerEndpoint: string;
+  /** Reader endpoint; spreads connections over the replicas (the writer when there are none). */
+  readerEndpoint: string;
+  port: number;
+  database: string;
+  /** Secrets Manager ARN of the AWS-managed master credentials; never the password itself. */
+  secretArn: string;
+}
+
+export interface ShardedMysqlArgs {
+  /** Account the store lives in; scopes key policies. @default none (required) */
+  readonly accountId: string;
+  /** Region of the store. @default none (required) */
+  readonly region: string;
+  /** VPC of the isolated subnets. @default none (required) */
+  readonly vpcId: pulumi.Input<string>;
+  /** Isolated subnets, one per AZ, in the order of `availabilityZones`. @default none (required) */
+  readonly subnetIds: readonly pulumi.Input<string>[];
+  /** AZ names matching `subnetIds`, used to spread nodes. @default none (required) */
+  readonly availabilityZones: readonly string[];
+  /** Security groups allowed to connect; nothing else is. @default none (required) */
+  readonly clientSecurityGroupIds: readonly pulumi.Input<string>[];
+  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
+  readonly protect?: boolean;
+  /** Independent Aurora clusters the data is spread over, 1 to 64. @default none (required) */
+  readonly shards: number;
+  /**
+   * Aurora Replicas per shard, 0 to 15. Each one is a failover target in another AZ and serves
+   * reads; 0 leaves a shard with no standby (a failover then recreates the writer). @default none (required)
+   */
+  readonly readersPerShard: number;
+  /** Provisioned DB instance class of every writer and reader. @default "db.r7g.large" */
+  readonly instanceClass?: string;
+  /** Days automated backups (point-in-time restore) are kept, 1 to 35. @default 14 */
+  readonly backupRetentionDays?: number;
+  /** Database created in every shard. @default "crest" */
+  readonly databaseName?: string;
+}
+
+export function shardedMysqlArgsProblems(args: ShardedMysqlArgs): Problem[] {
+  const problems: Problem[] = [];
+  const intIn = (path: string, value: number | undefined, min: number, max: number, why: string) => {
+    if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
+      problems.push({ path, value, allowed: `an integer from ${min} to ${max} (${why})` });
+    }
+  };
+  if (!/^\d{12}$/.test(args.accountId)) {
+    problems.push({ path: "accountId", value: args.accountId, allowed: "a 12-digit AWS account id" });
+  }
+  const azs = args.availabilityZones;
+  if (azs.length < 2) {
+    problems.push({
+      path: "availabilityZones",
+      value: azs,
+      allowed: "at least 2 availability zones (a DB subnet group must cover at least 2)",
+    });
+  }
+  const azPattern = new RegExp(`^${args.region.replace(/[^a-z0-9-]/g, "")}[a-z]$`);
+  azs.forEach((az, i) => {
+    if (!azPattern.test(az)) {
+      problems.push({
+        path: `availabilityZones[${i}]`,
+        value: az,
+        allowed: `an AZ name of region ${args.region}, e.g. "${args.region}a"`,
+      });
+    } else if (azs.indexOf(az) !== i) {
+      problems.push({ path: `availabilityZones[${i}]`, value: az, allowed: "each AZ at most once" });
+    }
+  });
+  if (args.subnetIds.length !== azs.length) {
+    problems.push({
+      path: "subnetIds",
+      value: `${args.subnetIds.length} subnet ids`,
+      allowed: `one subnet per availability zone: ${azs.length}, in the order of availabilityZones`,
+    });
+  }
+  if (args.clientSecurityGroupIds.length < 1 || args.clientSecurityGroupIds.length > 60) {
+    problems.push({
+      path: "clientSecurityGroupIds",
+      value: `${args.clientSecurityGroupIds.length} security group ids`,
+      allowed: "1 to 60 security group ids (each is one inbound rule; a group holds 60 by default)",
+    });
+  }
+  intIn(
+    "shards",
+    args.shards,
+    1,
+    maxShards,
+    "the platform's shard ceiling: a connection pool per shard per pod",
+  );
+  intIn("readersPerShard", args.readersPerShard, 0, maxReadersPerShard, "Aurora allows 15 replicas");
+  const instanceClass = args.instanceClass;
+  if (
+    instanceClass !== undefined &&
+    (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass) ||
+      /^db\.(t2|t3)\./.test(instanceClass) ||
+      /^db\.t4g\.(micro|small)$/.test(instanceClass))
+  ) {
+    problems.push({
+      path: "instanceClass",
+      value: instanceClass,
+      allowed:
+        'a provisioned DB instance class "db.<family>.<size>" that supports Performance Insights ' +
+        '(not db.t2.*, db.t3.*, db.t4g.micro or db.t4g.small), e.g. "db.r7g.large"',
+    });
+  }
+  intIn(
+    "backupRetentionDays",
+    args.backupRetentionDays,
+    1,
+    35,
+    "Aurora keeps automated backups 1 to 35 days",
+  );
+  const database = args.databaseName;
+  if (database !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(database)) {
+    problems.push({
+      path: "databaseName",
+      value: database,
+      allowed: "1 to 64 letters, digits or underscores, starting with a letter",
+    });
+  }
+  return problems;
+}
+
+/**
+ * The component's name prefixes every RDS identifier Pulumi generates; the longest is the last
+ * reader of the last shard, `<name>-<shard>-<instance>` plus Pulumi's random suffix.
+ */
+export function shardedMysqlNameProblems(name: string, args: ShardedMysqlArgs): Problem[] {
+  const longestSuffix = `-${Math.max(args.shards - 1, 0)}-${Math.max(args.readersPerShard, 0)}`;
+  const maxLength = maxIdentifierLength - autonameSuffixLength - longestSuffix.length;
+  if (/^[a-z](?:-?[a-z0-9])*$/.test(name) && name.length <= maxLength) return [];
+  return [
+    {
+      path: "name",
+      value: name,
+      allowed:
+        `lowercase letters, digits and single hyphens, starting with a letter, at most ${maxLength} ` +
+        "characters (RDS identifiers are at most 63, and it prefixes every one here)",
+    },
+  ];
+}
+
+/**
+ * `shards` independent Aurora MySQL clusters behind one security group, one subnet group, one
+ * parameter group and one customer-managed key. Each shard has a writer and `readersPerShard`
+ * replicas spread round-robin over the AZs, starting at a different AZ per shard so the writers are
+ * spread too. Master credentials live only in Secrets Manager (managed by RDS, encrypted with the
+ * key); clients get the secret's ARN and are expected to prefer IAM database authentication.
+ */
+export class ShardedMysql extends pulumi.ComponentResource {
+  public readonly shardMap: pulumi.Output<ShardEndpoint[]>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly clusterIdentifiers: pulumi.Output<string>[];
+
+  constructor(name: string, args: ShardedMysqlArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("crest:data:ShardedMysql", name, {}, opts);
+    assertValidArgs("crest:data:ShardedMysql", name, [
+      ...shardedMysqlArgsProblems(args),
+      ...shardedMysqlNameProblems(name, args),
+    ]);
+    const protect = args.protect ?? true;
+    const database = args.databaseName ?? "crest";
+    const instanceClass = args.instanceClass ?? "db.r7g.large";
+
+    // RDS, Performance Insights and Secrets Manager use the key through grants they create with the
+    // deploying principal's IAM permissions, so the key policy needs no service statements.
+    const key = new EncryptionKey(
+      name,
+      {
+        description: `Encrypts the Aurora MySQL shards of ${name}: storage, snapshots, Performance Insights and master secrets`,
+        accountId: args.accountId,
+        alias: name,
+      },
+      { parent: this, protect },
+    );
+    const securityGroup = dataStoreSecurityGroup(
+      name,
+      {
+        vpcId: args.vpcId,
+        description: `Aurora MySQL shards of ${name}`,
+        ports: [mysqlPort],
+        clientSecurityGroupIds: args.clientSecurityGroupIds,
+      },
+      { parent: this },
+    );
+    const subnetGroup = new aws.rds.SubnetGroup(
+      name,
+      {
+        description: `Isolated subnets of the Aurora MySQL shards of ${name}`,
+        subnetIds: [...args.subnetIds],
+      },
+      { parent: this },
+    );
+    const parameterGroup = new aws.rds.ClusterParameterGroup(
+      name,
+      {
+        family: auroraMysqlParameterFamily,
+        description: `TLS-only, audited Aurora MySQL shards of ${name}`,
+        parameters: clusterParameters.map(([parameter, value]) => ({
+          name: parameter,
+          value,
+          // Accepted for static and dynamic parameters alike; a new cluster starts with all of them.
+          applyMethod: "pending-reboot",
+        })),
+      },
+      { parent: this },
+    );
+
+    const azs = args.availabilityZones;
+    const shards = Array.from({ length: args.shards }, (_, shard) => {
+      const cluster = new aws.rds.Cluster(
+        `${name}-${shard}`,
+        {
+          engine: "aurora-mysql",
+          engineVersion: auroraMysqlEngineVersion,
+          autoMinorVersionUpgrade: false,
+          allowMajorVersionUpgrade: false,
+          databaseName: database,
+          masterUsername: "crestadmin",
+          manageMasterUserPassword: true,
+          masterUserSecretKmsKeyId: key.keyArn,
+          iamDatabaseAuthenticationEnabled: true,
+          port: mysqlPort,
+          dbSubnetGroupName: subnetGroup.name,
+          vpcSecurityGroupIds: [securityGroup.id],
+          dbClusterParameterGroupName: parameterGroup.name,
+          storageEncrypted: true,
+          kmsKeyId: key.keyArn,
+          backupRetentionPeriod: args.backupRetentionDays ?? 14,
+          copyTagsToSnapshot: true,
+          enabledCloudwatchLogsExports: ["audit", "error", "slowquery"],
+          deletionProtection: protect,
+          // Kept automated backups outlive an accidental delete for the whole retention period.
+          deleteAutomatedBackups: !protect,
+          ...(protect
+            ? { skipFinalSnapshot: false, finalSnapshotIdentifier: `${name}-${shard}-final` }
+            : { skipFinalSnapshot: true }),
+          // `availabilityZones` is left to RDS: given fewer than 3 it adds its own, and the diff
+          // would replace the cluster. Instance placement below is what spreads the shard.
+        },
+        { parent: this, protect },
+      );
+      let writer: aws.rds.ClusterInstance | undefined;
+      for (let member = 0; member <= args.readersPerShard; member++) {
+        const instance = new aws.rds.ClusterInstance(
+          `${name}-${shard}-${member}`,
+          {
+            clusterIdentifier: cluster.id,
+            engine: "aurora-mysql",
+            engineVersion: cluster.engineVersion,
+            autoMinorVersionUpgrade: false,
+            instanceClass,
+            availabilityZone: azs[(shard + member) % azs.length],
+            dbSubnetGroupName: subnetGroup.name,
+            publiclyAccessible: false,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: key.keyArn,
+            performanceInsightsRetentionPeriod: 7,
+            copyTagsToSnapshot: true,
+          },
+          // The first instance created in an Aurora cluster becomes its writer: readers wait for it,
+          // so the writer lands in the AZ chosen for it.
+          { parent: this, protect, dependsOn: writer ? [writer] : [] },
+        );
+        writer ??= instance;
+      }
+      return cluster;
+    });
+
+    this.shardMap = pulumi.all(
+      shards.map((cluster, id) =>
+        pulumi
+          .all([cluster.endpoint, cluster.readerEndpoint, cluster.port, cluster.masterUserSecrets])
+          .apply(([writerEndpoint, readerEndpoint, port, secrets]): ShardEndpoint => {
+            const secretArn = secrets[0]?.secretArn;
+            if (!secretArn) {
+              throw new pulumi.ResourceError(`shard ${id} has no AWS-managed master user secret`, this);
+            }
+            return { id, writerEndpoint, readerEndpoint, port, database, secretArn };
+          }),
+      ),
+    );
+    this.securityGroupId = securityGroup.id;
+    this.kmsKeyArn = key.keyArn;
+    this.clusterIdentifiers = shards.map((cluster) => cluster.clusterIdentifier);
+    this.registerOutputs({
+      shardMap: this.shardMap,
+      securityGroupId: this.securityGroupId,
+      kmsKeyArn: this.kmsKeyArn,
+      clusterIdentifiers: this.clusterIdentifiers,
+    });
+  }
+}

@@ -1,0 +1,425 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../kms/encryptionKey";
+import { assertValidArgs, type Problem } from "../lib/problems";
+import {
+  logDeliveryStatements,
+  policyDocument,
+  replicationPermissions,
+  type Statement,
+  s3AssumeRolePolicy,
+  tlsOnlyStatements,
+} from "./policies";
+
+const token = "crest:data:TieredStorage";
+
+export interface ArchiveTieringArgs {
+  /** Days after upload an object moves to STANDARD_IA; S3 allows 30 or more. @default 30 */
+  readonly standardIaAfterDays?: number;
+  /**
+   * Days after upload it moves to GLACIER_IR; at least 30 more than `standardIaAfterDays`, since S3
+   * rejects a transition out of Standard-IA within its 30-day minimum. @default 90
+   */
+  readonly glacierIrAfterDays?: number;
+  /** Days after upload it moves to DEEP_ARCHIVE; more than `glacierIrAfterDays`. @default 365 */
+  readonly deepArchiveAfterDays?: number;
+  /** Days an overwritten or deleted version stays restorable before S3 removes it. @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+}
+
+export interface StorageReplicationArgs {
+  /** Disaster-recovery region the archive is copied to; must differ from `region`. @default none (required) */
+  readonly region: string;
+  /**
+   * An `aws.Provider` configured for `replication.region`. The caller builds it: a component never
+   * creates providers from config. @default none (required)
+   */
+  readonly provider: pulumi.ProviderResource;
+}
+
+export interface TieredStorageArgs {
+  /** Account the store lives in; scopes key policies. @default none (required) */
+  readonly accountId: string;
+  /** Region of the store. @default none (required) */
+  readonly region: string;
+  /** When archived objects move to colder storage classes, and how long old versions stay. @default each field's default */
+  readonly archive?: ArchiveTieringArgs;
+  /** Days the server access logs of the archive and static-asset buckets are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
+  /** Copy the archive bucket to a bucket in a second region. @default none (no copy) */
+  readonly replication?: StorageReplicationArgs;
+  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
+  readonly protect?: boolean;
+}
+
+/** Days an unfinished multipart upload may hold storage before S3 aborts it. */
+const abortIncompleteUploadsAfterDays = 7;
+/**
+ * Days an old static-asset deploy or an expired access log stays restorable. Both buckets hold
+ * write-once objects, so a noncurrent version exists only after a mistaken overwrite or expiry.
+ */
+const noncurrentGraceDays = 30;
+const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function archiveTiering(archive: ArchiveTieringArgs = {}): Required<ArchiveTieringArgs> {
+  return {
+    standardIaAfterDays: archive.standardIaAfterDays ?? 30,
+    glacierIrAfterDays: archive.glacierIrAfterDays ?? 90,
+    deepArchiveAfterDays: archive.deepArchiveAfterDays ?? 365,
+    noncurrentVersionExpirationDays: archive.noncurrentVersionExpirationDays ?? 90,
+  };
+}
+
+const wholeAtLeast = (value: number, min: number) => Number.isInteger(value) && value >= min;
+
+/**
+ * Limits from the S3 User Guide, "Transitioning objects using Amazon S3 Lifecycle" (constraints)
+ * and the S3 API reference for `Transition`, `NoncurrentVersionExpiration` and `Expiration`.
+ */
+export function tieredStorageArgsProblems(args: TieredStorageArgs): Problem[] {
+  const problems: Problem[] = [];
+  const check = (ok: boolean, path: string, value: unknown, allowed: string) => {
+    if (!ok) problems.push({ path, value, allowed });
+  };
+  check(/^\d{12}$/.test(args.accountId), "accountId", args.accountId, "a 12-digit AWS account id");
+  check(regionPattern.test(args.region), "region", args.region, 'an AWS region name, e.g. "eu-west-1"');
+
+  const t = archiveTiering(args.archive);
+  check(
+    wholeAtLeast(t.standardIaAfterDays, 30),
+    "archive.standardIaAfterDays",
+    t.standardIaAfterDays,
+    "an integer of at least 30 (S3 moves objects to STANDARD_IA only after 30 days in STANDARD)",
+  );
+  check(
+    wholeAtLeast(t.glacierIrAfterDays, t.standardIaAfterDays + 30),
+    "archive.glacierIrAfterDays",
+    t.glacierIrAfterDays,
+    `an integer of at least ${t.standardIaAfterDays + 30}: 30 days or more after archive.standardIaAfterDays ` +
+      `(${t.standardIaAfterDays}), as S3 rejects a transition out of STANDARD_IA within its 30-day minimum`,
+  );
+  check(
+    wholeAtLeast(t.deepArchiveAfterDays, t.glacierIrAfterDays + 1),
+    "archive.deepArchiveAfterDays",
+    t.deepArchiveAfterDays,
+    `an integer greater than archive.glacierIrAfterDays (${t.glacierIrAfterDays}): ` +
+      "objects move GLACIER_IR → DEEP_ARCHIVE, never back",
+  );
+  check(
+    wholeAtLeast(t.noncurrentVersionExpirationDays, 1),
+    "archive.noncurrentVersionExpirationDays",
+    t.noncurrentVersionExpirationDays,
+    "a positive integer (days after a version stops being current)",
+  );
+  const logDays = args.accessLogRetentionDays ?? 365;
+  check(
+    wholeAtLeast(logDays, 1),
+    "accessLogRetentionDays",
+    logDays,
+    "a positive integer (S3 expires objects after 1 day at the earliest)",
+  );
+
+  if (args.replication) {
+    const drRegion = args.replication.region;
+    check(
+      regionPattern.test(drRegion) && drRegion !== args.region,
+      "replication.region",
+      drRegion,
+      `an AWS region other than ${args.region}: the copy must survive the loss of the primary region`,
+    );
+  }
+  return problems;
+}
+
+type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
+
+/** A rule over the whole bucket that also expires old versions and abandoned multipart uploads. */
+function wholeBucketRule(
+  id: string,
+  noncurrentDays: number,
+  actions: Partial<LifecycleRule> = {},
+): LifecycleRule {
+  return {
+    id,
+    status: "Enabled",
+    filter: {},
+    noncurrentVersionExpiration: { noncurrentDays },
+    abortIncompleteMultipartUpload: { daysAfterInitiation: abortIncompleteUploadsAfterDays },
+    ...actions,
+  };
+}
+
+function archiveLifecycle(t: Required<ArchiveTieringArgs>): LifecycleRule[] {
+  return [
+    wholeBucketRule("tier-down", t.noncurrentVersionExpirationDays, {
+      transitions: [
+        { days: t.standardIaAfterDays, storageClass: "STANDARD_IA" },
+        { days: t.glacierIrAfterDays, storageClass: "GLACIER_IR" },
+        { days: t.deepArchiveAfterDays, storageClass: "DEEP_ARCHIVE" },
+      ],
+    }),
+  ];
+}
+
+interface BucketSpec {
+  readonly protect: boolean;
+  /** Customer-managed key for SSE-KMS; absent means SSE-S3, which only the access-log bucket uses. */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  readonly lifecycleRules: LifecycleRule[];
+  /** Statements the bucket policy grants besides the TLS-only denies. */
+  readonly allow?: (bucketArn: pulumi.Output<string>) => Statement[];
+  /** Provider of another region, for the disaster-recovery copy. */
+  readonly provider?: pulumi.ProviderResource;
+}
+
+interface SecureBucket {
+  readonly bucket: aws.s3.Bucket;
+  readonly versioning: aws.s3.BucketVersioning;
+  readonly policy: aws.s3.BucketPolicy;
+}
+
+/**
+ * Three private S3 buckets in one region, all versioned, public access blocked, ACLs disabled and
+ * TLS 1.2+ required: an archive that tiers objects down from Standard to Standard-IA, Glacier
+ * Instant Retrieval and Deep Archive; the static assets the CDN serves; and the bucket that
+ * receives both buckets' server access logs. The archive is optionally replicated to a second
+ * region. With `protect`, buckets and keys are Pulumi-protected and a bucket that still holds
+ * objects cannot be deleted; without it (dev), `pulumi destroy` empties and removes them.
+ */
+export class TieredStorage extends pulumi.ComponentResource {
+  public readonly archiveBucketName: pulumi.Output<string>;
+  public readonly archiveBucketArn: pulumi.Output<string>;
+  public readonly staticAssetsBucketName: pulumi.Output<string>;
+  public readonly staticAssetsBucketArn: pulumi.Output<string>;
+  /** Regional endpoint for a CloudFront S3 origin; avoids redirects the global endpoint causes. */
+  public readonly staticAssetsBucketRegionalDomainName: pulumi.Output<string>;
+  public readonly accessLogBucketName: pulumi.Output<string>;
+  /** Key of the archive and static-asset buckets; readers need kms:Decrypt on it. */
+  public readonly kmsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: TieredStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(token, name, {}, opts);
+    assertValidArgs(token, name, tieredStorageArgsProblems(args));
+    const protect = args.protect ?? true;
+    const tiering = archiveTiering(args.archive);
+
+    // Losing the key loses every object it encrypts, so it is protected like the buckets.
+    const key = new EncryptionKey(
+      `${name}-s3`,
+      {
+        description: `Encrypts the archive and static-asset buckets of ${name}`,
+        accountId: args.accountId,
+        alias: `${name}-s3`,
+      },
+      { parent: this, protect },
+    );
+    const archive = this.secureBucket(`${name}-archive`, {
+      protect,
+      kmsKeyArn: key.keyArn,
+      lifecycleRules: archiveLifecycle(tiering),
+    });
+    const staticAssets = this.secureBucket(`${name}-static-assets`, {
+      protect,
+      kmsKeyArn: key.keyArn,
+      lifecycleRules: [wholeBucketRule("old-deploys", noncurrentGraceDays)],
+    });
+
+    const logSources = [
+      { sid: "Archive", name: "archive", source: archive },
+      { sid: "StaticAssets", name: "static-assets", source: staticAssets },
+    ].map((s) => ({ ...s, prefix: `${s.name}/`, bucketArn: s.source.bucket.arn }));
+    const accessLogs = this.secureBucket(`${name}-access-logs`, {
+      protect,
+      // No kmsKeyArn: S3 server access logging cannot deliver to a bucket whose default encryption
+      // is SSE-KMS, so this bucket alone is encrypted with SSE-S3 (AES256).
+      lifecycleRules: [
+        wholeBucketRule("expire-access-logs", noncurrentGraceDays, {
+          expiration: { days: args.accessLogRetentionDays ?? 365 },
+        }),
+      ],
+      allow: (arn) => logDeliveryStatements(arn, args.accountId, logSources),
+    });
+    for (const { name: sourceName, prefix, source } of logSources) {
+      new aws.s3.BucketLogging(
+        `${name}-${sourceName}`,
+        {
+          bucket: source.bucket.bucket,
+          targetBucket: accessLogs.bucket.bucket,
+          targetPrefix: prefix,
+          // Keys partitioned by account/region/bucket/date, which Athena can prune.
+          targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+        },
+        { parent: this, dependsOn: [accessLogs.policy] },
+      );
+    }
+
+    if (args.replication) {
+      this.replicateArchive(name, args, args.replication, archive, key.keyArn, tiering, protect);
+    }
+
+    this.archiveBucketName = archive.bucket.bucket;
+    this.archiveBucketArn = archive.bucket.arn;
+    this.staticAssetsBucketName = staticAssets.bucket.bucket;
+    this.staticAssetsBucketArn = staticAssets.bucket.arn;
+    this.staticAssetsBucketRegionalDomainName = staticAssets.bucket.bucketRegionalDomainName;
+    this.accessLogBucketName = accessLogs.bucket.bucket;
+    this.kmsKeyArn = key.keyArn;
+    this.registerOutputs({
+      archiveBucketName: this.archiveBucketName,
+      archiveBucketArn: this.archiveBucketArn,
+      staticAssetsBucketName: this.staticAssetsBucketName,
+      staticAssetsBucketArn: this.staticAssetsBucketArn,
+      staticAssetsBucketRegionalDomainName: this.staticAssetsBucketRegionalDomainName,
+      accessLogBucketName: this.accessLogBucketName,
+      kmsKeyArn: this.kmsKeyArn,
+    });
+  }
+
+  /** A private bucket with the settings every Crest bucket shares (see the class comment). */
+  private secureBucket(name: string, spec: BucketSpec): SecureBucket {
+    const opts = { parent: this, provider: spec.provider };
+    const bucket = new aws.s3.Bucket(
+      name,
+      { forceDestroy: !spec.protect },
+      { ...opts, protect: spec.protect },
+    );
+    new aws.s3.BucketOwnershipControls(
+      name,
+      { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      opts,
+    );
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      name,
+      {
+        bucket: bucket.bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      opts,
+    );
+    const versioning = new aws.s3.BucketVersioning(
+      name,
+      { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
+      opts,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      {
+        bucket: bucket.bucket,
+        rules: [
+          spec.kmsKeyArn
+            ? {
+                applyServerSideEncryptionByDefault: {
+                  sseAlgorithm: "aws:kms",
+                  kmsMasterKeyId: spec.kmsKeyArn,
+                },
+                // One data key per bucket instead of a KMS call per object: cheaper, and far
+                // below the KMS request quota under high write rates.
+                bucketKeyEnabled: true,
+              }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ],
+      },
+      opts,
+    );
+    // Noncurrent-version rules need versioning in place first.
+    new aws.s3.BucketLifecycleConfiguration(
+      name,
+      {
+        bucket: bucket.bucket,
+        rules: spec.lifecycleRules,
+        // Objects under 128 KB stay put: colder classes bill them as 128 KB plus per-object overhead.
+        transitionDefaultMinimumObjectSize: "all_storage_classes_128K",
+      },
+      { ...opts, dependsOn: [versioning] },
+    );
+    // After the public access block, so no policy is ever live on a bucket without it.
+    const policy = new aws.s3.BucketPolicy(
+      name,
+      {
+        bucket: bucket.bucket,
+        policy: policyDocument([...tlsOnlyStatements(bucket.arn), ...(spec.allow?.(bucket.arn) ?? [])]),
+      },
+      { ...opts, dependsOn: [publicAccessBlock] },
+    );
+    return { bucket, versioning, policy };
+  }
+
+  /**
+   * Copies every archive object, encrypted under a key of the other region, to a bucket there
+   * with the same protections and lifecycle, so the copy tiers down as the original does.
+   */
+  private replicateArchive(
+    name: string,
+    args: TieredStorageArgs,
+    replication: StorageReplicationArgs,
+    archive: SecureBucket,
+    archiveKeyArn: pulumi.Output<string>,
+    tiering: Required<ArchiveTieringArgs>,
+    protect: boolean,
+  ): void {
+    const replicaKey = new EncryptionKey(
+      `${name}-s3-dr`,
+      {
+        description: `Encrypts the ${replication.region} copy of the ${name} archive`,
+        accountId: args.accountId,
+        alias: `${name}-s3-dr`,
+      },
+      { parent: this, providers: [replication.provider], protect },
+    );
+    const replica = this.secureBucket(`${name}-archive-dr`, {
+      protect,
+      kmsKeyArn: replicaKey.keyArn,
+      lifecycleRules: archiveLifecycle(tiering),
+      provider: replication.provider,
+    });
+    const role = new aws.iam.Role(
+      `${name}-replication`,
+      {
+        description: `Lets S3 copy the ${name} archive to ${replication.region}`,
+        assumeRolePolicy: s3AssumeRolePolicy(args.accountId),
+      },
+      { parent: this },
+    );
+    const permissions = new aws.iam.RolePolicy(
+      `${name}-replication`,
+      {
+        role: role.id,
+        policy: policyDocument(
+          replicationPermissions(
+            { region: args.region, bucketArn: archive.bucket.arn, kmsKeyArn: archiveKeyArn },
+            { region: replication.region, bucketArn: replica.bucket.arn, kmsKeyArn: replicaKey.keyArn },
+          ),
+        ),
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketReplicationConfig(
+      `${name}-archive`,
+      {
+        bucket: archive.bucket.bucket,
+        role: role.arn,
+        rules: [
+          {
+            id: "disaster-recovery",
+            status: "Enabled",
+            filter: {},
+            // Deletes reach the copy as delete markers, so after a failover it shows what the
+            // primary showed; the versions behind them stay restorable as long as on the primary.
+            deleteMarkerReplication: { status: "Enabled" },
+            // S3 skips SSE-KMS objects unless told to replicate them and which key to re-encrypt with.
+            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+            destination: {
+              bucket: replica.bucket.arn,
+              encryptionConfiguration: { replicaKmsKeyId: replicaKey.keyArn },
+            },
+          },
+        ],
+      },
+      // Replication needs versioning on both ends, and the role's permissions before the first copy.
+      { parent: this, dependsOn: [archive.versioning, replica.versioning, permissions] },
+    );
+  }
+}
