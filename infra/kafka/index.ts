@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
+import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { logRetentionDays } from "../network";
 
@@ -35,24 +36,7 @@ export interface KafkaTopic {
   readonly partitions: number;
 }
 
-export interface KafkaClusterArgs {
-  /** Account the store lives in; scopes key policies. @default none (required) */
-  readonly accountId: string;
-  /** Region of the store. @default none (required) */
-  readonly region: string;
-  /** VPC of the isolated subnets. @default none (required) */
-  readonly vpcId: pulumi.Input<string>;
-  /** Isolated subnets, one per AZ, in the order of `availabilityZones`. @default none (required) */
-  readonly subnetIds: readonly pulumi.Input<string>[];
-  /**
-   * AZ names matching `subnetIds`, used to spread nodes. MSK takes 2 or 3 client subnets in distinct
-   * AZs. @default none (required)
-   */
-  readonly availabilityZones: readonly string[];
-  /** Security groups allowed to connect; nothing else is. @default none (required) */
-  readonly clientSecurityGroupIds: readonly pulumi.Input<string>[];
-  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
-  readonly protect?: boolean;
+export interface KafkaClusterArgs extends DataStorePlacementArgs {
   /**
    * Broker count; MSK spreads brokers evenly, so it must be a multiple of the AZ count.
    * @default one broker per AZ (`availabilityZones.length`)
@@ -111,30 +95,9 @@ export function kafkaClusterArgsProblems(args: KafkaClusterArgs): Problem[] {
   const problems: Problem[] = [];
   const r = resolve(args);
   const azs = args.availabilityZones;
-  if (!/^\d{12}$/.test(args.accountId)) {
-    problems.push({ path: "accountId", value: args.accountId, allowed: "a 12-digit AWS account id" });
-  }
-  if (azs.length < 2 || azs.length > 3 || new Set(azs).size !== azs.length) {
-    problems.push({
-      path: "availabilityZones",
-      value: azs,
-      allowed: "2 or 3 distinct AZs (MSK takes client subnets in 2 or 3 distinct AZs)",
-    });
-  }
-  if (args.subnetIds.length !== azs.length) {
-    problems.push({
-      path: "subnetIds.length",
-      value: args.subnetIds.length,
-      allowed: `${azs.length}, one subnet per entry of availabilityZones`,
-    });
-  }
-  if (args.clientSecurityGroupIds.length === 0) {
-    problems.push({
-      path: "clientSecurityGroupIds",
-      value: [],
-      allowed: "at least one security group (otherwise nothing can reach the brokers)",
-    });
-  }
+  problems.push(
+    ...placementProblems(args, { min: 2, max: 3, why: "MSK takes client subnets in 2 or 3 distinct AZs" }),
+  );
   if (!(Number.isInteger(r.brokers) && r.brokers > 0 && azs.length > 0 && r.brokers % azs.length === 0)) {
     problems.push({
       path: "brokers",

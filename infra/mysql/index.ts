@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { type DataStorePlacementArgs, integerProblems, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 
 /**
@@ -58,21 +59,7 @@ export interface ShardEndpoint {
   secretArn: string;
 }
 
-export interface ShardedMysqlArgs {
-  /** Account the store lives in; scopes key policies. @default none (required) */
-  readonly accountId: string;
-  /** Region of the store. @default none (required) */
-  readonly region: string;
-  /** VPC of the isolated subnets. @default none (required) */
-  readonly vpcId: pulumi.Input<string>;
-  /** Isolated subnets, one per AZ, in the order of `availabilityZones`. @default none (required) */
-  readonly subnetIds: readonly pulumi.Input<string>[];
-  /** AZ names matching `subnetIds`, used to spread nodes. @default none (required) */
-  readonly availabilityZones: readonly string[];
-  /** Security groups allowed to connect; nothing else is. @default none (required) */
-  readonly clientSecurityGroupIds: readonly pulumi.Input<string>[];
-  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
-  readonly protect?: boolean;
+export interface ShardedMysqlArgs extends DataStorePlacementArgs {
   /** Independent Aurora clusters the data is spread over, 1 to 64. @default none (required) */
   readonly shards: number;
   /**
@@ -89,57 +76,23 @@ export interface ShardedMysqlArgs {
 }
 
 export function shardedMysqlArgsProblems(args: ShardedMysqlArgs): Problem[] {
-  const problems: Problem[] = [];
-  const intIn = (path: string, value: number | undefined, min: number, max: number, why: string) => {
-    if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-      problems.push({ path, value, allowed: `an integer from ${min} to ${max} (${why})` });
-    }
-  };
-  if (!/^\d{12}$/.test(args.accountId)) {
-    problems.push({ path: "accountId", value: args.accountId, allowed: "a 12-digit AWS account id" });
-  }
-  const azs = args.availabilityZones;
-  if (azs.length < 2) {
-    problems.push({
-      path: "availabilityZones",
-      value: azs,
-      allowed: "at least 2 availability zones (a DB subnet group must cover at least 2)",
-    });
-  }
-  const azPattern = new RegExp(`^${args.region.replace(/[^a-z0-9-]/g, "")}[a-z]$`);
-  azs.forEach((az, i) => {
-    if (!azPattern.test(az)) {
-      problems.push({
-        path: `availabilityZones[${i}]`,
-        value: az,
-        allowed: `an AZ name of region ${args.region}, e.g. "${args.region}a"`,
-      });
-    } else if (azs.indexOf(az) !== i) {
-      problems.push({ path: `availabilityZones[${i}]`, value: az, allowed: "each AZ at most once" });
-    }
-  });
-  if (args.subnetIds.length !== azs.length) {
-    problems.push({
-      path: "subnetIds",
-      value: `${args.subnetIds.length} subnet ids`,
-      allowed: `one subnet per availability zone: ${azs.length}, in the order of availabilityZones`,
-    });
-  }
-  if (args.clientSecurityGroupIds.length < 1 || args.clientSecurityGroupIds.length > 60) {
-    problems.push({
-      path: "clientSecurityGroupIds",
-      value: `${args.clientSecurityGroupIds.length} security group ids`,
-      allowed: "1 to 60 security group ids (each is one inbound rule; a group holds 60 by default)",
-    });
-  }
-  intIn(
-    "shards",
-    args.shards,
-    1,
-    maxShards,
-    "the platform's shard ceiling: a connection pool per shard per pod",
-  );
-  intIn("readersPerShard", args.readersPerShard, 0, maxReadersPerShard, "Aurora allows 15 replicas");
+  const problems: Problem[] = [
+    ...placementProblems(args, { min: 2, max: 6, why: "a DB subnet group must cover at least 2" }),
+    ...integerProblems(
+      "shards",
+      args.shards,
+      1,
+      maxShards,
+      "the platform's shard ceiling: a connection pool per shard per pod",
+    ),
+    ...integerProblems(
+      "readersPerShard",
+      args.readersPerShard,
+      0,
+      maxReadersPerShard,
+      "Aurora allows 15 replicas",
+    ),
+  ];
   const instanceClass = args.instanceClass;
   if (
     instanceClass !== undefined &&
@@ -155,12 +108,14 @@ export function shardedMysqlArgsProblems(args: ShardedMysqlArgs): Problem[] {
         '(not db.t2.*, db.t3.*, db.t4g.micro or db.t4g.small), e.g. "db.r7g.large"',
     });
   }
-  intIn(
-    "backupRetentionDays",
-    args.backupRetentionDays,
-    1,
-    35,
-    "Aurora keeps automated backups 1 to 35 days",
+  problems.push(
+    ...integerProblems(
+      "backupRetentionDays",
+      args.backupRetentionDays,
+      1,
+      35,
+      "Aurora keeps automated backups 1 to 35 days",
+    ),
   );
   const database = args.databaseName;
   if (database !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(database)) {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
+import { availabilityZoneProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { maxAvailabilityZones, planSubnets, type SubnetTier, vpcCidrProblems } from "./subnetPlan";
 
@@ -40,26 +41,10 @@ export interface SubnetRef {
 }
 
 export function networkArgsProblems(args: NetworkArgs): Problem[] {
-  const problems: Problem[] = [];
-  const azs = args.availabilityZones;
-  const azPattern = new RegExp(`^${args.region.replace(/[^a-z0-9-]/g, "")}[a-z]$`);
-  if (azs.length < 2 || azs.length > maxAvailabilityZones) {
-    problems.push({
-      path: "availabilityZones",
-      value: azs,
-      allowed: `2 to ${maxAvailabilityZones} availability zones (a VPC for HA data stores spans at least 2)`,
-    });
-  }
-  azs.forEach((az, i) => {
-    if (!azPattern.test(az)) {
-      problems.push({
-        path: `availabilityZones[${i}]`,
-        value: az,
-        allowed: `an AZ name of region ${args.region}, e.g. "${args.region}a"`,
-      });
-    } else if (azs.indexOf(az) !== i) {
-      problems.push({ path: `availabilityZones[${i}]`, value: az, allowed: "each AZ at most once" });
-    }
+  const problems = availabilityZoneProblems(args.region, args.availabilityZones, {
+    min: 2,
+    max: maxAvailabilityZones,
+    why: "a VPC for HA data stores spans at least 2",
   });
   problems.push(...vpcCidrProblems("vpcCidr", args.vpcCidr));
   const retention = args.flowLogRetentionDays;

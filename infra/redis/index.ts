@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
+import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { logRetentionDays } from "../network";
 
@@ -37,21 +38,7 @@ const authTokenLength = 64;
 const snapshotWindow = "18:00-19:00";
 const maintenanceWindow = "sun:19:00-sun:20:00";
 
-export interface RedisClusterArgs {
-  /** Account the store lives in; scopes key policies. @default none (required) */
-  readonly accountId: string;
-  /** Region of the store. @default none (required) */
-  readonly region: string;
-  /** VPC of the isolated subnets. @default none (required) */
-  readonly vpcId: pulumi.Input<string>;
-  /** Isolated subnets, one per AZ, in the order of `availabilityZones`. @default none (required) */
-  readonly subnetIds: readonly pulumi.Input<string>[];
-  /** AZ names matching `subnetIds`, used to spread nodes. @default none (required) */
-  readonly availabilityZones: readonly string[];
-  /** Security groups allowed to connect; nothing else is. @default none (required) */
-  readonly clientSecurityGroupIds: readonly pulumi.Input<string>[];
-  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
-  readonly protect?: boolean;
+export interface RedisClusterArgs extends DataStorePlacementArgs {
   /** Shards (node groups), each owning a slice of the 16384 hash slots. @default 3 */
   readonly shards?: number;
   /** Read replicas per shard, 0–5; a replica is what a shard fails over to. @default 2 */
@@ -71,7 +58,6 @@ export function redisClusterArgsProblems(args: RedisClusterArgs): Problem[] {
   const shards = args.shards ?? 3;
   const replicas = args.replicasPerShard ?? 2;
   const multiAz = args.multiAz ?? true;
-  const azs = args.availabilityZones;
 
   const shardsValid = Number.isInteger(shards) && shards >= 1 && shards <= maxNodesPerCluster;
   if (!shardsValid) {
@@ -107,35 +93,14 @@ export function redisClusterArgsProblems(args: RedisClusterArgs): Problem[] {
     });
   }
 
-  const minAzs = multiAz ? 2 : 1;
-  if (azs.length < minAzs) {
-    problems.push({
-      path: "availabilityZones",
-      value: azs,
-      allowed: multiAz
-        ? "at least 2 AZs when multiAz is true (replicas must be able to sit outside their primary's AZ)"
-        : "at least 1 AZ",
-    });
-  }
-  azs.forEach((az, i) => {
-    if (azs.indexOf(az) !== i) {
-      problems.push({ path: `availabilityZones[${i}]`, value: az, allowed: "each AZ at most once" });
-    }
-  });
-  if (args.subnetIds.length !== azs.length) {
-    problems.push({
-      path: "subnetIds.length",
-      value: args.subnetIds.length,
-      allowed: `${azs.length}: one isolated subnet per entry of availabilityZones`,
-    });
-  }
-  if (args.clientSecurityGroupIds.length === 0) {
-    problems.push({
-      path: "clientSecurityGroupIds",
-      value: [],
-      allowed: "at least one security group (with none, nothing could connect)",
-    });
-  }
+  problems.push(
+    ...placementProblems(
+      args,
+      multiAz
+        ? { min: 2, max: 6, why: "multiAz puts replicas outside their primary's AZ" }
+        : { min: 1, max: 6, why: "one isolated subnet each" },
+    ),
+  );
 
   if (args.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType)) {
     problems.push({

@@ -284,7 +284,7 @@ test("argument checks name the field, the value and what is allowed", () => {
     {
       path: "availabilityZones",
       value: ["eu-west-1a"],
-      allowed: "at least 2 availability zones (a DB subnet group must cover at least 2)",
+      allowed: "2 to 6 availability zones (a DB subnet group must cover at least 2)",
     },
   ]);
   assert.deepEqual(problem({ availabilityZones: ["eu-west-1a", "us-east-1b", "eu-west-1a"] }), [
@@ -299,7 +299,7 @@ test("argument checks name the field, the value and what is allowed", () => {
     {
       path: "clientSecurityGroupIds",
       value: "0 security group ids",
-      allowed: "1 to 60 security group ids (each is one inbound rule; a group holds 60 by default)",
+      allowed: "1 to 60 security group ids (with none nothing could connect; each is one inbound rule)",
     },
   ]);
   assert.deepEqual(problem({ databaseName: "1crest" }), [

@@ -266,9 +266,9 @@ test("argument checks name the field, the value and what is allowed", () => {
     [
       { subnetIds: ["subnet-a", "subnet-b"] },
       {
-        path: "subnetIds.length",
-        value: 2,
-        allowed: "3: one isolated subnet per entry of availabilityZones",
+        path: "subnetIds",
+        value: "2 subnet ids",
+        allowed: "one subnet per availability zone: 3, in the order of availabilityZones",
       },
     ],
     [
@@ -276,8 +276,7 @@ test("argument checks name the field, the value and what is allowed", () => {
       {
         path: "availabilityZones",
         value: ["eu-west-1a"],
-        allowed:
-          "at least 2 AZs when multiAz is true (replicas must be able to sit outside their primary's AZ)",
+        allowed: "2 to 6 availability zones (multiAz puts replicas outside their primary's AZ)",
       },
     ],
     [
@@ -288,8 +287,8 @@ test("argument checks name the field, the value and what is allowed", () => {
       { clientSecurityGroupIds: [] },
       {
         path: "clientSecurityGroupIds",
-        value: [],
-        allowed: "at least one security group (with none, nothing could connect)",
+        value: "0 security group ids",
+        allowed: "1 to 60 security group ids (with none nothing could connect; each is one inbound rule)",
       },
     ],
     [
