@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
+import { encryptedLogGroup, logRetentionProblems } from "../lib/logs";
 import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
-import { logRetentionDays } from "../network";
 
 /**
  * The last Kafka 3.x line on MSK, in KRaft mode: ZooKeeper mode cannot be switched to KRaft on an
@@ -146,13 +146,7 @@ export function kafkaClusterArgsProblems(args: KafkaClusterArgs): Problem[] {
         "so acks=all writes survive one replica being down (1 when replicationFactor is 1)",
     });
   }
-  if (!(logRetentionDays as readonly number[]).includes(r.logRetentionDays)) {
-    problems.push({
-      path: "logRetentionDays",
-      value: r.logRetentionDays,
-      allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`,
-    });
-  }
+  problems.push(...logRetentionProblems("logRetentionDays", r.logRetentionDays));
   problems.push(...topicProblems(r.topics));
   return problems;
 }
@@ -319,27 +313,15 @@ export class KafkaCluster extends pulumi.ComponentResource {
 
   /** INFO-level broker logs, kept for the retention asked and encrypted with a key of their own. */
   private brokerLogGroup(name: string, args: KafkaClusterArgs, r: Resolved): aws.cloudwatch.LogGroup {
-    const logGroupName = `/crest/${name}/broker-logs`;
-    const logGroupArn = `arn:aws:logs:${args.region}:${args.accountId}:log-group:${logGroupName}`;
-    const key = new EncryptionKey(
+    return encryptedLogGroup(
       `${name}-broker-logs`,
       {
-        description: `Encrypts the Kafka broker logs of ${name}`,
+        description: `the Kafka broker logs of ${name}`,
+        region: args.region,
         accountId: args.accountId,
-        alias: `${name}-broker-logs`,
-        serviceGrants: [
-          {
-            sid: "CloudWatchLogsOfThisLogGroup",
-            service: `logs.${args.region}.amazonaws.com`,
-            condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-          },
-        ],
+        logGroupName: `/crest/${name}/broker-logs`,
+        retentionInDays: r.logRetentionDays,
       },
-      { parent: this },
-    );
-    return new aws.cloudwatch.LogGroup(
-      `${name}-broker-logs`,
-      { name: logGroupName, retentionInDays: r.logRetentionDays, kmsKeyId: key.keyArn },
       { parent: this },
     );
   }

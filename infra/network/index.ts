@@ -1,19 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { encryptedLogGroup, logRetentionProblems } from "../lib/logs";
 import { availabilityZoneProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { maxAvailabilityZones, planSubnets, type SubnetTier, vpcCidrProblems } from "./subnetPlan";
 
+export { logRetentionDays } from "../lib/logs";
 export { cidrsOverlap, planSubnets, type SubnetTier, subnetTiers, vpcCidrProblems } from "./subnetPlan";
 
 /** `perAz`: one NAT gateway per AZ, so losing an AZ never cuts the others off the internet. */
 export type NatGatewayMode = "perAz" | "single";
-
-/** Retention periods CloudWatch Logs accepts, in days. */
-export const logRetentionDays = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 export interface NetworkArgs {
   /** Account the VPC lives in; scopes the flow-log key and role to it. @default none (required) */
@@ -47,14 +43,7 @@ export function networkArgsProblems(args: NetworkArgs): Problem[] {
     why: "a VPC for HA data stores spans at least 2",
   });
   problems.push(...vpcCidrProblems("vpcCidr", args.vpcCidr));
-  const retention = args.flowLogRetentionDays;
-  if (retention !== undefined && !(logRetentionDays as readonly number[]).includes(retention)) {
-    problems.push({
-      path: "flowLogRetentionDays",
-      value: retention,
-      allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`,
-    });
-  }
+  problems.push(...logRetentionProblems("flowLogRetentionDays", args.flowLogRetentionDays));
   return problems;
 }
 
@@ -242,29 +231,16 @@ export class Network extends pulumi.ComponentResource {
 
   /** Every accepted and rejected flow, kept in a log group encrypted with the stack's own key. */
   private flowLogs(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc): pulumi.Output<string> {
-    const logGroupArn = `arn:aws:logs:${args.region}:${args.accountId}:log-group:/crest/${name}/flow-logs`;
-    const key = new EncryptionKey(
+    const logGroupName = `/crest/${name}/flow-logs`;
+    const logGroupArn = `arn:aws:logs:${args.region}:${args.accountId}:log-group:${logGroupName}`;
+    const logGroup = encryptedLogGroup(
       `${name}-flow-logs`,
       {
-        description: `Encrypts the VPC flow logs of ${name}`,
+        description: `the VPC flow logs of ${name}`,
+        region: args.region,
         accountId: args.accountId,
-        alias: `${name}-flow-logs`,
-        serviceGrants: [
-          {
-            sid: "CloudWatchLogsOfThisLogGroup",
-            service: `logs.${args.region}.amazonaws.com`,
-            condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-          },
-        ],
-      },
-      { parent: this },
-    );
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-flow-logs`,
-      {
-        name: `/crest/${name}/flow-logs`,
+        logGroupName,
         retentionInDays: args.flowLogRetentionDays ?? 365,
-        kmsKeyId: key.keyArn,
       },
       { parent: this },
     );

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
+import { cloudWatchLogsGrant, logRetentionProblems } from "../lib/logs";
 import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
-import { logRetentionDays } from "../network";
 
 /**
  * Valkey rather than Redis OSS: ElastiCache's Redis OSS line ends at 7.1 while Valkey gets the new
@@ -120,14 +120,7 @@ export function redisClusterArgsProblems(args: RedisClusterArgs): Problem[] {
       allowed: `an integer from 0 to ${maxSnapshotRetentionDays} (0 turns automatic snapshots off)`,
     });
   }
-  const logRetention = args.logRetentionDays;
-  if (logRetention !== undefined && !(logRetentionDays as readonly number[]).includes(logRetention)) {
-    problems.push({
-      path: "logRetentionDays",
-      value: logRetention,
-      allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`,
-    });
-  }
+  problems.push(...logRetentionProblems("logRetentionDays", args.logRetentionDays));
   return problems;
 }
 
@@ -181,15 +174,7 @@ export class RedisCluster extends pulumi.ComponentResource {
         accountId: args.accountId,
         alias: `${name}-cache`,
         serviceGrants: [
-          {
-            sid: "CloudWatchLogsOfThisLogGroup",
-            service: `logs.${args.region}.amazonaws.com`,
-            condition: {
-              ArnEquals: {
-                "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:${logGroupName}`,
-              },
-            },
-          },
+          cloudWatchLogsGrant({ region: args.region, accountId: args.accountId, logGroupName }),
         ],
       },
       parent,

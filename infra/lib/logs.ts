@@ -1,0 +1,65 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey, type ServiceGrant } from "../kms/encryptionKey";
+import type { Problem } from "./problems";
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export function logRetentionProblems(path: string, value: number | undefined): Problem[] {
+  if (value === undefined || (logRetentionDays as readonly number[]).includes(value)) return [];
+  return [
+    { path, value, allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}` },
+  ];
+}
+
+export interface LogGroupLocation {
+  readonly region: string;
+  readonly accountId: string;
+  /** Log group name, e.g. `/crest/crest-prod/flow-logs`. */
+  readonly logGroupName: string;
+}
+
+/** Lets CloudWatch Logs use a key for exactly one log group (the encryption context names it). */
+export function cloudWatchLogsGrant({ region, accountId, logGroupName }: LogGroupLocation): ServiceGrant {
+  return {
+    sid: "CloudWatchLogsOfThisLogGroup",
+    service: `logs.${region}.amazonaws.com`,
+    condition: {
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
+      },
+    },
+  };
+}
+
+export interface EncryptedLogGroupArgs extends LogGroupLocation {
+  /** What the logs are, for the key's description. */
+  readonly description: string;
+  readonly retentionInDays: number;
+}
+
+/** A log group encrypted with a customer-managed key of its own, usable by CloudWatch Logs for it only. */
+export function encryptedLogGroup(
+  name: string,
+  args: EncryptedLogGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.LogGroup {
+  const key = new EncryptionKey(
+    name,
+    {
+      description: `Encrypts ${args.description}`,
+      accountId: args.accountId,
+      alias: name,
+      serviceGrants: [cloudWatchLogsGrant(args)],
+    },
+    opts,
+  );
+  return new aws.cloudwatch.LogGroup(
+    name,
+    { name: args.logGroupName, retentionInDays: args.retentionInDays, kmsKeyId: key.keyArn },
+    opts,
+  );
+}
