@@ -1,29 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { type Problem, underPath } from "../../infra/lib/problems";
-import { type NatGatewayMode, networkArgsProblems } from "../../infra/network";
+import type { Problem } from "../../infra/lib/problems";
+import { componentProblems, regionProblems, tierProblems } from "./checks";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
-import { keysAt, type StackConfigInput, stackConfigSchema, type Tier } from "./schema";
+import { keysAt, type StackConfigInput, stackConfigSchema } from "./schema";
 import { tierDefaults } from "./tiers";
+import type { StackConfig } from "./types";
+
+export type { StackConfig } from "./types";
 
 export const namespace = "crest";
-
-/** A stack's settings with tier defaults applied, validated as a whole. */
-export interface StackConfig {
-  readonly stack: string;
-  readonly tier: Tier;
-  readonly region: RegionName;
-  readonly accountId: string;
-  readonly owner: string;
-  readonly costCenter: string;
-  readonly network: {
-    readonly availabilityZones: readonly string[];
-    readonly vpcCidr: string;
-    readonly natGateways: NatGatewayMode;
-    readonly flowLogRetentionDays: number;
-  };
-}
 
 /**
  * Reads the stack's config from the Pulumi runtime. The only function in Crest that touches Pulumi
@@ -46,20 +33,16 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
   const usable = parsed.success ? parsed : stackConfigSchema.safeParse(withoutUnknownKeys(input, issues));
   if (usable.success) {
     const config = applyTierDefaults(stack, usable.data);
-    problems.push(...dedupeByPath([...regionProblems(usable.data, config), ...networkProblems(config)]));
+    problems.push(
+      ...dedupeByPath([
+        ...regionProblems(config, usable.data.network.availabilityZones !== undefined),
+        ...componentProblems(config),
+        ...tierProblems(config),
+      ]),
+    );
     if (problems.length === 0) return config;
   }
   throw new StackConfigError(stack, problems);
-}
-
-function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): unknown {
-  const copy = structuredClone(input);
-  for (const issue of issues) {
-    if (issue.code !== "unrecognized_keys") continue;
-    const node = valueAt(copy, issue.path) as Record<string, unknown>;
-    for (const key of issue.keys) delete node[key];
-  }
-  return copy;
 }
 
 function parseRaw(raw: Readonly<Record<string, string>>): {
@@ -121,6 +104,16 @@ function toProblems(issue: z.core.$ZodIssue, input: unknown): Problem[] {
   return [{ path: keyOf(issue.path), value: valueAt(input, issue.path), allowed: issue.message }];
 }
 
+function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): unknown {
+  const copy = structuredClone(input);
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const node = valueAt(copy, issue.path) as Record<string, unknown>;
+    for (const key of issue.keys) delete node[key];
+  }
+  return copy;
+}
+
 function applyTierDefaults(stack: string, input: StackConfigInput): StackConfig {
   const defaults = tierDefaults[input.tier];
   const regionAzs: readonly string[] = isRegionName(input.region) ? regions[input.region] : [];
@@ -131,61 +124,29 @@ function applyTierDefaults(stack: string, input: StackConfigInput): StackConfig 
     accountId: input.accountId,
     owner: input.owner,
     costCenter: input.costCenter,
+    protect: defaults.protect,
     network: {
+      ...defaults.network,
+      ...definedOnly(input.network),
+      vpcCidr: input.network.vpcCidr,
       availabilityZones:
         input.network.availabilityZones ?? regionAzs.slice(0, defaults.availabilityZoneCount),
-      vpcCidr: input.network.vpcCidr,
-      natGateways: input.network.natGateways ?? defaults.network.natGateways,
-      flowLogRetentionDays: input.network.flowLogRetentionDays ?? defaults.network.flowLogRetentionDays,
+    },
+    mysql: { ...defaults.mysql, ...definedOnly(input.mysql) },
+    redis: { ...defaults.redis, ...definedOnly(input.redis) },
+    kafka: { ...defaults.kafka, ...definedOnly(input.kafka) },
+    storage: {
+      ...defaults.storage,
+      ...definedOnly(input.storage),
+      archive: { ...defaults.storage.archive, ...definedOnly(input.storage?.archive) },
+      drRegion: input.storage?.drRegion as RegionName | undefined,
     },
   };
 }
 
-function regionProblems(input: StackConfigInput, config: StackConfig): Problem[] {
-  if (!isRegionName(input.region)) {
-    return [
-      {
-        path: `${namespace}:region`,
-        value: input.region,
-        allowed: `one of the regions in stacks/config/regions.ts: ${Object.keys(regions).join(", ")}`,
-      },
-    ];
-  }
-  const regionAzs: readonly string[] = regions[input.region];
-  const { minAvailabilityZones } = tierDefaults[config.tier];
-  const problems: Problem[] = [];
-  if (!input.network.availabilityZones && regionAzs.length < minAvailabilityZones) {
-    problems.push({
-      path: `${namespace}:region`,
-      value: input.region,
-      allowed: `a region with at least ${minAvailabilityZones} AZs for tier ${config.tier} (${input.region} has ${regionAzs.length})`,
-    });
-  }
-  const azs = config.network.availabilityZones;
-  if (azs.length < minAvailabilityZones) {
-    problems.push({
-      path: `${namespace}:network.availabilityZones`,
-      value: azs,
-      allowed: `at least ${minAvailabilityZones} AZs for tier ${config.tier}, from: ${regionAzs.join(", ")}`,
-    });
-  }
-  azs.forEach((az, i) => {
-    if (!regionAzs.includes(az)) {
-      problems.push({
-        path: `${namespace}:network.availabilityZones[${i}]`,
-        value: az,
-        allowed: `an AZ of ${input.region}: ${regionAzs.join(", ")}`,
-      });
-    }
-  });
-  return problems;
-}
-
-function networkProblems(config: StackConfig): Problem[] {
-  return underPath(
-    `${namespace}:network`,
-    networkArgsProblems({ accountId: config.accountId, region: config.region, ...config.network }),
-  );
+/** The keys a stack file actually set, so an absent optional never overrides a tier default. */
+function definedOnly<T extends object>(section: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(section ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function dedupeByPath(problems: readonly Problem[]): Problem[] {

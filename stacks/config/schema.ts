@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { logRetentionDays } from "../../infra/network";
+import { logRetentionDays } from "../../infra/lib/logs";
 
 /**
  * The shape of every `crest:*` key a stack file may set. Every field is described: the README's
@@ -46,6 +46,94 @@ export const networkSchema = z.strictObject(
   allowed("a map with at least vpcCidr"),
 );
 
+/** A whole number whose range the component that uses it checks, so the limits live in one place. */
+const wholeNumber = (description: string) =>
+  z.number(allowed("a whole number")).int(allowed("a whole number")).optional().describe(description);
+
+const text = (what: string, description: string) => z.string(allowed(what)).optional().describe(description);
+
+export const mysqlSchema = z.strictObject(
+  {
+    shards: wholeNumber(
+      "Independent Aurora MySQL clusters the data is spread over (1–64); users map to shards by consistent hashing.",
+    ),
+    readersPerShard: wholeNumber(
+      "Aurora Replicas per shard (0–15), spread over the AZs: read scaling and failover targets. prod needs at least 1.",
+    ),
+    instanceClass: text(
+      'a DB instance class such as "db.r7g.large"',
+      "Instance class of every writer and reader.",
+    ),
+    backupRetentionDays: wholeNumber("Days of point-in-time backups (1–35); prod needs at least 7."),
+  },
+  allowed("a map of Aurora MySQL settings"),
+);
+
+export const redisSchema = z.strictObject(
+  {
+    shards: wholeNumber("Node groups of the cluster-mode Valkey replication group (1–90)."),
+    replicasPerShard: wholeNumber(
+      "Replicas per node group (0–5); at least 1 for Multi-AZ automatic failover, which every tier uses.",
+    ),
+    nodeType: text('an ElastiCache node type such as "cache.r7g.large"', "Node type of every cache node."),
+    snapshotRetentionDays: wholeNumber(
+      "Days daily snapshots are kept (0–35; 0 turns them off); prod needs at least 1.",
+    ),
+    logRetentionDays: wholeNumber("Days the slow and engine logs are kept; one of CloudWatch's periods."),
+  },
+  allowed("a map of Redis (Valkey) settings"),
+);
+
+export const kafkaSchema = z.strictObject(
+  {
+    brokers: wholeNumber(
+      "MSK brokers; a multiple of the AZs Kafka spans (the stack's first 3 AZs: MSK takes 2 or 3).",
+    ),
+    instanceType: text('an MSK broker size such as "kafka.m7g.large"', "Broker instance size."),
+    volumeSizeGiB: wholeNumber("EBS volume per broker at creation, GiB (1–16384)."),
+    maxVolumeSizeGiB: wholeNumber("Ceiling storage autoscaling may grow each volume to, GiB (up to 16384)."),
+    replicationFactor: wholeNumber(
+      "default.replication.factor and the topics' replication (≤ brokers); prod needs 3.",
+    ),
+    minInsyncReplicas: wholeNumber(
+      "min.insync.replicas (below the replication factor); prod needs at least 2.",
+    ),
+    logRetentionDays: wholeNumber("Days the broker logs are kept; one of CloudWatch's periods."),
+    ordersPartitions: wholeNumber(
+      "Partitions of the orders topic (1–10000): the worker's parallelism ceiling.",
+    ),
+    deadLetterPartitions: wholeNumber("Partitions of the orders dead-letter topic (1–10000)."),
+  },
+  allowed("a map of Kafka (MSK) settings"),
+);
+
+export const storageSchema = z.strictObject(
+  {
+    archive: z
+      .strictObject(
+        {
+          standardIaAfterDays: wholeNumber("Days before archived objects move to Standard-IA (≥ 30)."),
+          glacierIrAfterDays: wholeNumber(
+            "Days before they move to Glacier Instant Retrieval (≥ 30 after Standard-IA).",
+          ),
+          deepArchiveAfterDays: wholeNumber(
+            "Days before they move to Glacier Deep Archive (after Glacier IR).",
+          ),
+          noncurrentVersionExpirationDays: wholeNumber("Days an overwritten or deleted version is kept."),
+        },
+        allowed("a map of archive lifecycle days"),
+      )
+      .optional()
+      .describe("Lifecycle of the archive bucket."),
+    accessLogRetentionDays: wholeNumber("Days S3 server access logs are kept."),
+    drRegion: text(
+      "an AWS region name string",
+      "Disaster-recovery region the archive bucket replicates to; required in prod, must differ from crest:region.",
+    ),
+  },
+  allowed("a map of object storage settings"),
+);
+
 export const stackConfigSchema = z.strictObject({
   tier: z
     .enum(tiers, allowed(`one of ${tiers.map((t) => `"${t}"`).join(", ")}`))
@@ -62,6 +150,10 @@ export const stackConfigSchema = z.strictObject({
     "Cost center billed; the `cost-center` tag on every resource.",
   ),
   network: networkSchema.describe("The VPC and its subnets."),
+  mysql: mysqlSchema.optional().describe("Sharded Aurora MySQL."),
+  redis: redisSchema.optional().describe("The Redis-compatible (Valkey) cluster."),
+  kafka: kafkaSchema.optional().describe("The MSK Kafka cluster and its topics."),
+  storage: storageSchema.optional().describe("Tiered object storage on S3."),
 });
 
 /** What a stack file holds, before tier defaults are applied. */

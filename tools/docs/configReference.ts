@@ -21,6 +21,8 @@ interface JsonSchema {
 const derivedDefaults: Record<string, (tier: Tier) => string> = {
   "network.availabilityZones": (tier) =>
     `first ${tierDefaults[tier].availabilityZoneCount} AZs of the region`,
+  "storage.drRegion": (tier) =>
+    tierDefaults[tier].rules.requireDrRegion ? "required" : "none (no replication)",
 };
 
 /** Required keys filled with sample values, so each tier's defaults can be read off a resolved config. */
@@ -32,6 +34,7 @@ function resolvedSample(tier: Tier): StackConfig {
     "crest:owner": "sample",
     "crest:costCenter": "sample",
     "crest:network": JSON.stringify({ vpcCidr: "10.0.0.0/16" }),
+    "crest:storage": JSON.stringify({ drRegion: "eu-central-1" }),
   });
 }
 

@@ -12,6 +12,45 @@ export const keySettings: Readonly<Record<string, readonly string[]>> = {
   "aws:ec2/flowLog:FlowLog": ["trafficType", "logDestinationType"],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "retentionInDays", "kmsKeyId"],
   "aws:kms/key:Key": ["enableKeyRotation", "deletionWindowInDays"],
+  "aws:rds/cluster:Cluster": [
+    "engineVersion",
+    "storageEncrypted",
+    "deletionProtection",
+    "backupRetentionPeriod",
+    "manageMasterUserPassword",
+  ],
+  "aws:rds/clusterInstance:ClusterInstance": [
+    "instanceClass",
+    "availabilityZone",
+    "performanceInsightsEnabled",
+  ],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    "engine",
+    "nodeType",
+    "numNodeGroups",
+    "replicasPerNodeGroup",
+    "automaticFailoverEnabled",
+    "multiAzEnabled",
+    "transitEncryptionEnabled",
+    "atRestEncryptionEnabled",
+    "snapshotRetentionLimit",
+  ],
+  "aws:msk/cluster:Cluster": [
+    "kafkaVersion",
+    "numberOfBrokerNodes",
+    "brokerNodeGroupInfo.instanceType",
+    "encryptionInfo.encryptionInTransit.clientBroker",
+    "clientAuthentication.sasl.scram",
+  ],
+  "aws:msk/topic:Topic": ["name", "partitionCount", "replicationFactor"],
+  "aws:s3/bucketVersioning:BucketVersioning": ["versioningConfiguration.status"],
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["rules"],
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [
+    "blockPublicAcls",
+    "blockPublicPolicy",
+    "ignorePublicAcls",
+    "restrictPublicBuckets",
+  ],
 };
 
 export function valueAtPath(inputs: Record<string, unknown>, path: string): unknown {

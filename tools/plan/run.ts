@@ -26,6 +26,8 @@ export interface PlanOptions {
   readonly configDir?: string;
   /** Called as each resource registers, for progress display. */
   readonly onRegister?: (resource: RecordedResource, count: number) => void;
+  /** Outputs to make known that a preview leaves unknown; tests only (see ComputedOutputs). */
+  readonly computedOutputs?: ComputedOutputs;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
     config: settings.config,
     secretKeys: settings.secretKeys,
     onRegister: options.onRegister,
+    computedOutputs: options.computedOutputs,
   });
   return planDocument(project.name, stack, recording);
 }

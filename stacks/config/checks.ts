@@ -1,0 +1,168 @@
+import { kafkaClusterArgsProblems } from "../../infra/kafka";
+import type { Problem } from "../../infra/lib/problems";
+import { shardedMysqlArgsProblems } from "../../infra/mysql";
+import { networkArgsProblems } from "../../infra/network";
+import { redisClusterArgsProblems } from "../../infra/redis";
+import { tieredStorageArgsProblems } from "../../infra/storage";
+import { type DataPlacement, kafkaArgs, mysqlArgs, networkArgs, redisArgs, storageArgs } from "../components";
+import { isRegionName, regions } from "./regions";
+import { configKeyPaths } from "./schema";
+import { tierDefaults } from "./tiers";
+import type { StackConfig } from "./types";
+
+const namespace = "crest";
+
+/** Placement stand-ins: the component checks read only counts and plain values from them. */
+function placeholderPlacement(config: StackConfig): DataPlacement {
+  return {
+    vpcId: "vpc",
+    isolatedSubnetIds: config.network.availabilityZones.map((az) => `subnet-${az}`),
+    workloadSecurityGroupId: "sg",
+  };
+}
+
+const knownKeys = new Set(configKeyPaths());
+
+/**
+ * A component's problems as config problems: its argument path becomes the config key it came from
+ * (`shards` → `crest:mysql.shards`). Problems with arguments the config does not set (placement,
+ * wired by the platform) are the network's to report and are left out here.
+ */
+function asConfigProblems(
+  section: string,
+  problems: readonly Problem[],
+  rename: Record<string, string> = {},
+) {
+  return problems.flatMap((p) => {
+    const key = `${section}.${rename[p.path] ?? p.path}`;
+    return knownKeys.has(key.replace(/\[\d+\]/g, "")) ? [{ ...p, path: `${namespace}:${key}` }] : [];
+  });
+}
+
+/** A tier's floor on a setting, e.g. prod needs at least 7 days of backups. */
+function atLeast(config: StackConfig, key: string, value: number, min: number, why: string): Problem[] {
+  return value >= min
+    ? []
+    : [{ path: `${namespace}:${key}`, value, allowed: `at least ${min} for tier ${config.tier} (${why})` }];
+}
+
+export function regionProblems(config: StackConfig, listedAzs: boolean): Problem[] {
+  if (!isRegionName(config.region)) {
+    return [
+      {
+        path: `${namespace}:region`,
+        value: config.region,
+        allowed: `one of the regions in stacks/config/regions.ts: ${Object.keys(regions).join(", ")}`,
+      },
+    ];
+  }
+  const regionAzs: readonly string[] = regions[config.region];
+  const { minAvailabilityZones } = tierDefaults[config.tier].rules;
+  const problems: Problem[] = [];
+  if (!listedAzs && regionAzs.length < minAvailabilityZones) {
+    problems.push({
+      path: `${namespace}:region`,
+      value: config.region,
+      allowed: `a region with at least ${minAvailabilityZones} AZs for tier ${config.tier} (${config.region} has ${regionAzs.length})`,
+    });
+  }
+  const azs = config.network.availabilityZones;
+  if (azs.length < minAvailabilityZones) {
+    problems.push({
+      path: `${namespace}:network.availabilityZones`,
+      value: azs,
+      allowed: `at least ${minAvailabilityZones} AZs for tier ${config.tier}, from: ${regionAzs.join(", ")}`,
+    });
+  }
+  azs.forEach((az, i) => {
+    if (!regionAzs.includes(az)) {
+      problems.push({
+        path: `${namespace}:network.availabilityZones[${i}]`,
+        value: az,
+        allowed: `an AZ of ${config.region}: ${regionAzs.join(", ")}`,
+      });
+    }
+  });
+  const { drRegion } = config.storage;
+  if (drRegion !== undefined && (!isRegionName(drRegion) || drRegion === config.region)) {
+    problems.push({
+      path: `${namespace}:storage.drRegion`,
+      value: drRegion,
+      allowed: `a region of stacks/config/regions.ts other than ${config.region}, so the copy survives the loss of the primary region`,
+    });
+  }
+  return problems;
+}
+
+/** The components' own checks on the arguments the config gives them. */
+export function componentProblems(config: StackConfig): Problem[] {
+  const placement = placeholderPlacement(config);
+  return [
+    ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
+    ...asConfigProblems("mysql", shardedMysqlArgsProblems(mysqlArgs(config, placement))),
+    ...asConfigProblems("redis", redisClusterArgsProblems(redisArgs(config, placement))),
+    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement)), {
+      "topics[0].partitions": "ordersPartitions",
+      "topics[1].partitions": "deadLetterPartitions",
+    }),
+    ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
+  ];
+}
+
+/** What the tier demands beyond the components' limits. */
+export function tierProblems(config: StackConfig): Problem[] {
+  const rules = tierDefaults[config.tier].rules;
+  return [
+    ...atLeast(
+      config,
+      "mysql.readersPerShard",
+      config.mysql.readersPerShard,
+      rules.minReadersPerShard,
+      "a reader in another AZ to fail over to",
+    ),
+    ...atLeast(
+      config,
+      "mysql.backupRetentionDays",
+      config.mysql.backupRetentionDays,
+      rules.minBackupRetentionDays,
+      "point-in-time recovery window",
+    ),
+    ...atLeast(
+      config,
+      "redis.replicasPerShard",
+      config.redis.replicasPerShard,
+      rules.minRedisReplicasPerShard,
+      "Multi-AZ automatic failover needs a replica",
+    ),
+    ...atLeast(
+      config,
+      "redis.snapshotRetentionDays",
+      config.redis.snapshotRetentionDays,
+      rules.minRedisSnapshotRetentionDays,
+      "daily snapshots to restore from",
+    ),
+    ...atLeast(
+      config,
+      "kafka.replicationFactor",
+      config.kafka.replicationFactor,
+      rules.minKafkaReplicationFactor,
+      "a copy of every partition in each of 3 AZs",
+    ),
+    ...atLeast(
+      config,
+      "kafka.minInsyncReplicas",
+      config.kafka.minInsyncReplicas,
+      rules.minKafkaInsyncReplicas,
+      "an acknowledged write survives losing a broker",
+    ),
+    ...(rules.requireDrRegion && config.storage.drRegion === undefined
+      ? [
+          {
+            path: `${namespace}:storage.drRegion`,
+            value: undefined,
+            allowed: `a disaster-recovery region for tier ${config.tier}, e.g. "${config.region === "eu-west-1" ? "eu-central-1" : "eu-west-1"}"`,
+          },
+        ]
+      : []),
+  ];
+}
