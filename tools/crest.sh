@@ -35,6 +35,7 @@ shift || true
 tsx=(node --import tsx)
 case "$cmd" in
   plan) exec "${tsx[@]}" tools/plan/cli.ts "$@" ;;
+  fork) exec "${tsx[@]}" tools/fork/cli.ts "$@" ;;
   typecheck) exec node node_modules/typescript/bin/tsc -p tsconfig.json ;;
   lint) exec node node_modules/@biomejs/biome/bin/biome check . ;;
   format) exec node node_modules/@biomejs/biome/bin/biome check --write . ;;
@@ -47,7 +48,7 @@ case "$cmd" in
     exec "${tsx[@]}" --test --test-concurrency=2 --test-reporter=spec "$@" 'test/**/*.test.ts'
     ;;
   *)
-    echo "usage: tools/crest.sh plan|test|typecheck|lint|format|docs|bench-plan [args]" >&2
+    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench-plan [args]" >&2
     exit 2
     ;;
 esac

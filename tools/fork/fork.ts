@@ -1,0 +1,253 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ipaddr from "ipaddr.js";
+import { parse, parseDocument } from "yaml";
+import { describeProblem, type Problem } from "../../infra/lib/problems";
+import { vpcCidrProblems } from "../../infra/network";
+import { StackConfigError } from "../../stacks/config/errors";
+import { resolveStackConfig, type StackConfig } from "../../stacks/config/load";
+import { isRegionName, type RegionName, regionNames, regions } from "../../stacks/config/regions";
+import { tierDefaults } from "../../stacks/config/tiers";
+import { listStacks, readStackSettings } from "../plan/project";
+import { chosenCidrProblems, firstFreeCidr, stackCidrs } from "./cidr";
+import { diffSettings, effectiveSettings, type SettingsDiff } from "./diff";
+import { type ReviewNote, relocateStackFile, type SecretKey } from "./relocate";
+
+export interface ForkRequest {
+  /** Directory of the stack files: read, scanned for CIDRs, and written to. */
+  readonly configDir: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly region?: string;
+  /** VPC CIDR of the new stack. @default the first free block of the source's size */
+  readonly cidr?: string;
+  /** Replace an existing `Pulumi.<to>.yaml`. @default false */
+  readonly force?: boolean;
+}
+
+export interface Fork {
+  readonly from: string;
+  readonly to: string;
+  readonly fromRegion: RegionName;
+  readonly toRegion: RegionName;
+  readonly cidr: string;
+  /** Where the stack file goes. */
+  readonly file: string;
+  /** The stack file to write: the source's, moved, without secrets. */
+  readonly text: string;
+  /** The same config with each left-out secret as a placeholder, as the plan treats `secure:` values. */
+  readonly stagedFile: string;
+  readonly config: StackConfig;
+  readonly secrets: SecretKey[];
+  readonly notes: ReviewNote[];
+  readonly diff: SettingsDiff;
+}
+
+/** Bad input to the fork: nothing has been written. The CLI prints one line per problem, exit 2. */
+export class ForkInputError extends Error {
+  override readonly name = "ForkInputError";
+  constructor(
+    readonly problems: readonly Problem[],
+    heading?: string,
+  ) {
+    super([...(heading ? [heading] : []), ...problems.map(describeProblem)].join("\n"));
+  }
+}
+
+/**
+ * A stack name Crest can use: besides Pulumi's own rule, the name prefixes AWS resource names (S3
+ * buckets, RDS identifiers), which are lower case and short.
+ */
+const stackNamePattern = /^[a-z](?:-?[a-z0-9]){0,23}$/;
+const stackNameRule =
+  "lower-case letters, digits and single hyphens, starting with a letter, at most 24 characters";
+
+const placeholder = "left-out-by-stack-fork";
+
+/**
+ * Checks a fork request and builds the new stack file without writing it: the source's config moved
+ * to the new region with a free VPC CIDR, validated as a whole with the same resolver `pulumi up`
+ * uses. `stagingDir` (a scratch directory) receives the staged file the validation and plan read.
+ * Throws ForkInputError, listing every problem found, when the request or the result is invalid.
+ */
+export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
+  const { configDir } = request;
+  const { names, problems } = checkNames(request);
+  if (!names) throw new ForkInputError(problems);
+  const { from, to, region: toRegion } = names;
+  const source = readSource(configDir, from);
+  const fromRegion = source.config.region;
+  const taken = stackCidrs(configDir, to);
+  const cidr = request.cidr ?? firstFreeCidr(prefixOf(source.config.network.vpcCidr), taken.cidrs);
+  problems.push(
+    ...azNeedProblems(toRegion, source.config),
+    ...(request.cidr === undefined ? [] : chosenCidrProblems(request.cidr, taken.cidrs)),
+  );
+  if (!cidr) {
+    problems.push({
+      path: "--cidr",
+      value: undefined,
+      allowed: `a free VPC CIDR: RFC 1918 space has no free /${prefixOf(source.config.network.vpcCidr)} left`,
+    });
+  }
+  if (problems.length > 0 || !cidr) throw new ForkInputError(problems);
+
+  const doc = parseDocument(source.text);
+  const moved = relocateStackFile(doc, {
+    fromRegion,
+    toRegion,
+    availabilityZones: azCounterparts(source.config.network.availabilityZones, fromRegion, toRegion),
+    fromCidr: source.config.network.vpcCidr,
+    toCidr: cidr,
+  });
+  doc.commentBefore = [
+    ` Forked from Pulumi.${from}.yaml (${fromRegion} → ${toRegion}) by \`npm run stack:fork\`.`,
+    ...(doc.commentBefore ? [doc.commentBefore] : []),
+  ].join("\n");
+  const notes = [
+    ...moved.notes,
+    ...taken.skipped.map((stack) => ({
+      path: `Pulumi.${stack}.yaml`,
+      value: "(no readable crest:network.vpcCidr)",
+      message: "not checked for overlap: the program refuses that stack, so it has no VPC",
+    })),
+  ];
+
+  // The staged file holds a placeholder where each secret was, as the plan reads any `secure:`
+  // value; the file written for the team holds no trace of them.
+  for (const secret of moved.secrets) doc.setIn(["config", ...secret.yamlPath, "secure"], placeholder);
+  const stagedFile = join(stagingDir, `Pulumi.${to}.yaml`);
+  writeFileSync(stagedFile, render(doc));
+  for (const secret of moved.secrets) doc.deleteIn(["config", ...secret.yamlPath]);
+
+  const config = resolveForked(to, readStackSettings(stagingDir, to).config);
+  const diff = diffSettings(
+    effectiveSettings(fileConfig(source.text), source.config),
+    effectiveSettings(fileConfig(readFileSync(stagedFile, "utf8")), config),
+    new Set(moved.secrets.map((s) => s.key)),
+  );
+  return {
+    from,
+    to,
+    fromRegion,
+    toRegion,
+    cidr,
+    file: join(configDir, `Pulumi.${to}.yaml`),
+    text: render(doc),
+    stagedFile,
+    config,
+    secrets: moved.secrets,
+    notes,
+    diff,
+  };
+}
+
+/** Flag checks that read no stack file: presence, names, region, existence of the target. */
+function checkNames(request: ForkRequest): {
+  names?: { from: string; to: string; region: RegionName };
+  problems: Problem[];
+} {
+  const problems: Problem[] = [];
+  const { from, to, region } = request;
+  const stacks = listStacks(request.configDir);
+  if (!from || !stacks.includes(from)) {
+    problems.push({
+      path: "--from",
+      value: from,
+      allowed: `one of the stacks in ${request.configDir}: ${stacks.join(", ") || "(none)"}`,
+    });
+  }
+  if (!to || !stackNamePattern.test(to)) {
+    problems.push({ path: "--to", value: to, allowed: `a new stack name: ${stackNameRule}` });
+  } else if (to === from) {
+    problems.push({ path: "--to", value: to, allowed: "a stack name other than --from" });
+  } else if (stacks.includes(to) && !request.force) {
+    problems.push({
+      path: "--to",
+      value: to,
+      allowed: `a stack that does not exist yet (Pulumi.${to}.yaml exists; add --force to replace it)`,
+    });
+  }
+  if (!region || !isRegionName(region)) {
+    problems.push({
+      path: "--region",
+      value: region,
+      allowed: `one of the regions in stacks/config/regions.ts: ${regionNames.join(", ")}`,
+    });
+  }
+  if (request.cidr !== undefined) problems.push(...vpcCidrProblems("--cidr", request.cidr));
+  if (problems.length > 0 || !from || !to || !region || !isRegionName(region)) return { problems };
+  return { names: { from, to, region }, problems };
+}
+
+interface Source {
+  readonly text: string;
+  readonly config: StackConfig;
+}
+
+/** The source's file and validated config; a source that is not valid cannot be forked. */
+function readSource(configDir: string, from: string): Source {
+  try {
+    const config = resolveStackConfig(from, readStackSettings(configDir, from).config);
+    return { text: readFileSync(join(configDir, `Pulumi.${from}.yaml`), "utf8"), config };
+  } catch (error) {
+    const why = StackConfigError.is(error) ? error.problems.map(describeProblem) : [(error as Error).message];
+    throw new ForkInputError([
+      {
+        path: "--from",
+        value: from,
+        allowed: `a stack whose config is valid; fix Pulumi.${from}.yaml first: ${why.join(" | ")}`,
+      },
+    ]);
+  }
+}
+
+function azNeedProblems(region: RegionName, source: StackConfig): Problem[] {
+  const need = tierDefaults[source.tier].rules.minAvailabilityZones;
+  const azCount = regions[region].length;
+  if (azCount >= need) return [];
+  return [
+    {
+      path: "--region",
+      value: region,
+      allowed:
+        `a region with at least ${need} AZs for tier ${source.tier} (${region} has ${azCount}): ` +
+        regionNames.filter((r) => regions[r].length >= need).join(", "),
+    },
+  ];
+}
+
+function resolveForked(to: string, raw: Record<string, string>): StackConfig {
+  try {
+    return resolveStackConfig(to, raw);
+  } catch (error) {
+    if (!StackConfigError.is(error)) throw error;
+    throw new ForkInputError(error.problems, `the config of "${to}" would be invalid; nothing was written:`);
+  }
+}
+
+function prefixOf(cidr: string): number {
+  return ipaddr.IPv4.parseCIDR(cidr)[1];
+}
+
+/**
+ * Pairs the source's AZs, in the stack's order and then the rest of its region, with the new
+ * region's AZs in table order: a stack on N AZs lands on the first N of the new region.
+ */
+export function azCounterparts(
+  stackAzs: readonly string[],
+  fromRegion: RegionName,
+  toRegion: RegionName,
+): Map<string, string> {
+  const fromOrder = [...stackAzs, ...regions[fromRegion].filter((az) => !stackAzs.includes(az))];
+  const toOrder: readonly string[] = regions[toRegion];
+  return new Map(fromOrder.slice(0, toOrder.length).map((az, i) => [az, toOrder[i] as string]));
+}
+
+function fileConfig(text: string): Record<string, unknown> {
+  return ((parse(text) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+}
+
+function render(doc: ReturnType<typeof parseDocument>): string {
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
