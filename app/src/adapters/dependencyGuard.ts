@@ -1,0 +1,68 @@
+import CircuitBreaker from "opossum";
+import { DependencyUnavailableError, DomainError } from "../domain/errors";
+import type { Metrics } from "../observability/metrics";
+
+export interface GuardSettings {
+  /** A call slower than this fails (the breaker counts it). */
+  readonly timeoutMs: number;
+  /** Open once this share of calls in the rolling window fail… */
+  readonly errorThresholdPercentage?: number;
+  /** …and at least this many calls were made in the window. */
+  readonly volumeThreshold?: number;
+  /** How long an open breaker refuses calls before letting one through (half-open). */
+  readonly resetTimeoutMs?: number;
+}
+
+const breakerStateValue = { closed: 0, halfOpen: 1, open: 2 } as const;
+
+/**
+ * Timeout plus circuit breaker around one dependency (opossum). Every failure surfaces as a
+ * DependencyUnavailableError naming the dependency; domain errors thrown by the operation pass
+ * through untouched and do not count against the dependency.
+ */
+export class DependencyGuard {
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+
+  constructor(
+    readonly dependency: string,
+    settings: GuardSettings,
+    private readonly metrics: Metrics,
+  ) {
+    this.breaker = new CircuitBreaker((operation: () => Promise<unknown>) => operation(), {
+      name: dependency,
+      timeout: settings.timeoutMs,
+      errorThresholdPercentage: settings.errorThresholdPercentage ?? 50,
+      volumeThreshold: settings.volumeThreshold ?? 5,
+      resetTimeout: settings.resetTimeoutMs ?? 2_000,
+      rollingCountTimeout: 10_000,
+      errorFilter: (error: unknown) => error instanceof DomainError,
+    });
+    const gauge = metrics.breakerState.labels(dependency);
+    gauge.set(breakerStateValue.closed);
+    this.breaker.on("open", () => gauge.set(breakerStateValue.open));
+    this.breaker.on("halfOpen", () => gauge.set(breakerStateValue.halfOpen));
+    this.breaker.on("close", () => gauge.set(breakerStateValue.closed));
+  }
+
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return (await this.breaker.fire(operation)) as T;
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      const reason = describeFailure(error);
+      this.metrics.dependencyFailures.labels(this.dependency, reason.kind).inc();
+      throw new DependencyUnavailableError(this.dependency, reason.message);
+    }
+  }
+
+  shutdown(): void {
+    this.breaker.shutdown();
+  }
+}
+
+function describeFailure(error: unknown): { kind: string; message: string } {
+  const code = (error as { code?: unknown }).code;
+  if (code === "EOPENBREAKER") return { kind: "breaker_open", message: "circuit breaker open" };
+  if (code === "ETIMEDOUT") return { kind: "timeout", message: (error as Error).message };
+  return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,57 @@
+interface Pending<T> {
+  readonly item: T;
+  readonly expiresAt: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Groups concurrent sends into one request without adding latency: while a request is in flight,
+ * new items wait and leave together in the next one (the idempotent producer allows one request
+ * in flight per connection, so sending one message per request caps throughput at one broker
+ * round trip per order). Items still waiting when their caller's deadline has passed are dropped
+ * with an error instead of being sent late.
+ */
+export class AdaptiveBatcher<T> {
+  private readonly queue: Pending<T>[] = [];
+  private flushing?: Promise<void>;
+
+  constructor(
+    private readonly sendBatch: (items: T[]) => Promise<void>,
+    private readonly maxBatch: number,
+    private readonly maxWaitMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  send(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, expiresAt: this.now() + this.maxWaitMs, resolve, reject });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+      });
+    });
+  }
+
+  /** Resolves once everything queued so far has been sent or rejected. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const now = this.now();
+      const batch = this.queue.splice(0, this.maxBatch).filter((p) => {
+        if (p.expiresAt > now) return true;
+        p.reject(new Error(`not sent within ${this.maxWaitMs} ms`));
+        return false;
+      });
+      if (batch.length === 0) continue;
+      try {
+        await this.sendBatch(batch.map((p) => p.item));
+        for (const p of batch) p.resolve();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    }
+  }
+}

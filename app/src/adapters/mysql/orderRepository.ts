@@ -1,0 +1,83 @@
+import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { AcceptedOrder } from "../../domain/model";
+import type { OrderPosition, OrderRepository } from "../../domain/ports";
+import type { SchemaMigrator } from "./schema";
+import type { ShardPools } from "./shardPools";
+
+interface OrderRow extends RowDataPacket {
+  order_id: string;
+  user_id: string;
+  sku: string;
+  quantity: number;
+  unit_price_cents: number | string;
+  idempotency_key: string;
+  accepted_at: string;
+}
+
+export class MysqlOrderRepository implements OrderRepository {
+  constructor(
+    private readonly pools: ShardPools,
+    private readonly schema: SchemaMigrator,
+  ) {}
+
+  shardFor(userId: string): number {
+    return this.pools.ring.shardFor(userId);
+  }
+
+  async insertBatch(shardId: number, orders: readonly AcceptedOrder[]): Promise<number> {
+    if (orders.length === 0) return 0;
+    const shard = this.pools.shard(shardId);
+    await this.schema.ensure(shard);
+    // INSERT IGNORE on the primary key makes a redelivered batch a no-op for orders already stored.
+    const rows = orders.map((o) => [
+      o.orderId,
+      o.userId,
+      o.sku,
+      o.quantity,
+      o.unitPriceCents,
+      o.idempotencyKey,
+      toMysqlTime(o.acceptedAt),
+    ]);
+    const [result] = await shard.guard.run(() =>
+      shard.writer.query<ResultSetHeader>(
+        "INSERT IGNORE INTO orders (order_id, user_id, sku, quantity, unit_price_cents, idempotency_key, accepted_at) VALUES ?",
+        [rows],
+      ),
+    );
+    return result.affectedRows;
+  }
+
+  async listByUser(
+    userId: string,
+    options: { after?: OrderPosition; limit: number; source: "writer" | "reader" },
+  ): Promise<AcceptedOrder[]> {
+    const shard = this.pools.forUser(userId);
+    const pool = options.source === "writer" ? shard.writer : shard.reader;
+    const after = options.after;
+    const [rows] = await shard.guard.run(() =>
+      after
+        ? pool.query<OrderRow[]>(
+            `SELECT * FROM orders WHERE user_id = ? AND (accepted_at, order_id) < (?, ?)
+             ORDER BY accepted_at DESC, order_id DESC LIMIT ?`,
+            [userId, toMysqlTime(after.acceptedAt), after.orderId, options.limit],
+          )
+        : pool.query<OrderRow[]>(
+            "SELECT * FROM orders WHERE user_id = ? ORDER BY accepted_at DESC, order_id DESC LIMIT ?",
+            [userId, options.limit],
+          ),
+    );
+    return rows.map((row) => ({
+      orderId: row.order_id,
+      userId: row.user_id,
+      sku: row.sku,
+      quantity: row.quantity,
+      unitPriceCents: Number(row.unit_price_cents),
+      idempotencyKey: row.idempotency_key,
+      acceptedAt: fromMysqlTime(row.accepted_at),
+    }));
+  }
+}
+
+/** ISO-8601 UTC → MySQL DATETIME(3) (the pools use timezone "Z"). */
+const toMysqlTime = (iso: string) => iso.replace("T", " ").replace("Z", "");
+const fromMysqlTime = (value: string) => `${value.replace(" ", "T")}Z`;

@@ -1,0 +1,86 @@
+import { smokeProbe } from "../../domain/smokeProbe";
+import type { Logger } from "../../observability/logger";
+import type { Shard, ShardPools } from "./shardPools";
+
+/**
+ * Additive, idempotent DDL (CREATE TABLE IF NOT EXISTS), the same on every shard. The worker
+ * applies it before its first write to a shard; a production rollout would run it as a
+ * pre-deploy Job instead, and anything non-additive needs a real migration tool (online DDL).
+ */
+const statements = [
+  `CREATE TABLE IF NOT EXISTS orders (
+    order_id CHAR(36) NOT NULL,
+    user_id VARCHAR(64) NOT NULL,
+    sku VARCHAR(64) NOT NULL,
+    quantity INT UNSIGNED NOT NULL,
+    unit_price_cents BIGINT UNSIGNED NOT NULL,
+    idempotency_key VARCHAR(128) NOT NULL,
+    accepted_at DATETIME(3) NOT NULL,
+    persisted_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (order_id),
+    KEY orders_by_user (user_id, accepted_at, order_id)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  `CREATE TABLE IF NOT EXISTS catalog_items (
+    sku VARCHAR(64) NOT NULL,
+    name VARCHAR(200) NOT NULL,
+    price_cents BIGINT UNSIGNED NOT NULL,
+    flash_sale_stock INT UNSIGNED NOT NULL DEFAULT 0,
+    listed TINYINT(1) NOT NULL DEFAULT 1,
+    sort_order INT NOT NULL DEFAULT 0,
+    PRIMARY KEY (sku),
+    KEY catalog_home (listed, sort_order)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  `CREATE TABLE IF NOT EXISTS sign_ins (
+    user_id VARCHAR(64) NOT NULL,
+    day DATE NOT NULL,
+    points INT UNSIGNED NOT NULL,
+    signed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (user_id, day)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  `CREATE TABLE IF NOT EXISTS user_points (
+    user_id VARCHAR(64) NOT NULL,
+    points BIGINT UNSIGNED NOT NULL,
+    PRIMARY KEY (user_id)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+];
+
+/** Applies the schema once per shard and process; a failed attempt is retried on the next call. */
+export class SchemaMigrator {
+  private readonly applied = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly pools: ShardPools,
+    private readonly logger: Logger,
+  ) {}
+
+  ensure(shard: Shard): Promise<void> {
+    let pending = this.applied.get(shard.id);
+    if (!pending) {
+      pending = shard.guard.run(() => this.apply(shard));
+      pending.catch(() => this.applied.delete(shard.id));
+      this.applied.set(shard.id, pending);
+    }
+    return pending;
+  }
+
+  /** Every shard that answers now; the others are retried when the worker first writes to them. */
+  async ensureAll(): Promise<void> {
+    const results = await Promise.allSettled(this.pools.shards.map((s) => this.ensure(s)));
+    results.forEach((result, i) => {
+      const shardId = this.pools.shards[i]?.id;
+      if (result.status === "rejected")
+        this.logger.warn({ shardId, err: String(result.reason) }, "schema deferred");
+    });
+  }
+
+  private async apply(shard: Shard): Promise<void> {
+    for (const sql of statements) await shard.writer.query(sql);
+    if (shard.id === this.pools.catalogShard.id) {
+      await shard.writer.query(
+        "INSERT IGNORE INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed) VALUES (?, ?, 0, ?, 0)",
+        [smokeProbe.sku, smokeProbe.name, smokeProbe.stock],
+      );
+    }
+    this.logger.info({ shardId: shard.id }, "schema applied");
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express, type RequestHandler } from "express";
+import { pinoHttp } from "pino-http";
+import type { Catalog } from "../domain/catalog";
+import { NotFoundError } from "../domain/errors";
+import type { OrderHistory } from "../domain/orderHistory";
+import type { PlaceOrder } from "../domain/placeOrder";
+import type { SessionTokens } from "../domain/ports";
+import type { SessionService } from "../domain/session";
+import type { DailySignIn } from "../domain/signIn";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import { authenticate } from "./authenticate";
+import { errorHandler } from "./errorHandler";
+import { catalogRoutes } from "./routes/catalog";
+import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./routes/health";
+import { orderRoutes } from "./routes/orders";
+import { sessionRoutes } from "./routes/session";
+import { signInRoutes } from "./routes/signIn";
+
+export interface HttpDependencies {
+  readonly sessions: SessionService;
+  readonly tokens: SessionTokens;
+  readonly catalog: Catalog;
+  readonly placeOrder: PlaceOrder;
+  readonly orderHistory: OrderHistory;
+  readonly signIn: DailySignIn;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly lifecycle: Lifecycle;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly maxQuantity: number;
+}
+
+const probePaths = new Set(["/healthz", "/readyz", "/metrics"]);
+
+export function createHttpApp(deps: HttpDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
+      autoLogging: { ignore: (req) => probePaths.has(req.url ?? "") },
+      // One compact line per request; headers (and their tokens) stay out of the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(routeLatency(deps.metrics));
+  app.use(express.json({ limit: deps.bodyLimitBytes }));
+
+  const authenticated = authenticate(deps.tokens);
+  app.use(healthRoutes(deps.readiness, deps.lifecycle, deps.metrics));
+  app.use(sessionRoutes(deps.sessions));
+  app.use(catalogRoutes(deps.catalog));
+  app.use(orderRoutes(deps.placeOrder, deps.orderHistory, authenticated, deps.maxQuantity));
+  app.use(signInRoutes(deps.signIn, authenticated));
+  app.use((req) => {
+    throw new NotFoundError(`no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+/** Latency per route pattern (not per URL, which would explode the label set). */
+function routeLatency(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on("finish", () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

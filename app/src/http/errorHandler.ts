@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler } from "express";
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+} from "../domain/errors";
+
+/** Errors raised by Express's own body parser carry a status and a type. */
+interface BodyParserError {
+  status: number;
+  type: string;
+}
+
+/** The one place where errors become HTTP responses: `{ error: { code, message, field? } }`. */
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const { status, code, message, field } = describe(error);
+  if (error instanceof RateLimitedError) res.setHeader("Retry-After", String(error.retryAfterSeconds));
+  if (error instanceof DependencyUnavailableError) res.setHeader("Retry-After", "1");
+  if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="crest"');
+  if (status >= 500) req.log.error({ err: error }, "request failed");
+  res.status(status).json({ error: { code, message, ...(field ? { field } : {}) }, requestId: req.id });
+};
+
+function describe(error: unknown): { status: number; code: string; message: string; field?: string } {
+  if (error instanceof DomainError) {
+    const status = statusOf(error);
+    const field = error instanceof InvalidInputError ? error.field : undefined;
+    return { status, code: error.code, message: error.message, ...(field ? { field } : {}) };
+  }
+  const parserError = error as Partial<BodyParserError>;
+  if (parserError.type === "entity.too.large") {
+    return { status: 413, code: "body_too_large", message: "body: larger than the limit", field: "body" };
+  }
+  if (parserError.type === "entity.parse.failed") {
+    return { status: 400, code: "invalid_input", message: "body: not valid JSON", field: "body" };
+  }
+  if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
+    return { status: parserError.status, code: "bad_request", message: (error as Error).message };
+  }
+  return { status: 500, code: "internal", message: "internal error" };
+}
+
+function statusOf(error: DomainError): number {
+  if (error instanceof InvalidInputError) return 400;
+  if (error instanceof UnauthorizedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof RateLimitedError) return 429;
+  if (error instanceof DependencyUnavailableError) return 503;
+  return 500;
+}

@@ -1,0 +1,15 @@
+import express, { type Express } from "express";
+import type { Metrics } from "../observability/metrics";
+import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./routes/health";
+
+/** The worker's HTTP side: /healthz, /readyz and /metrics only. */
+export function createProbeApp(
+  checks: readonly ReadinessCheck[],
+  lifecycle: Lifecycle,
+  metrics: Metrics,
+): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(healthRoutes(checks, lifecycle, metrics));
+  return app;
+}

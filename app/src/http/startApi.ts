@@ -1,0 +1,83 @@
+import type { Server } from "node:http";
+import { DependencyGuard } from "../adapters/dependencyGuard";
+import { MysqlCatalogRepository } from "../adapters/mysql/catalogRepository";
+import { MysqlSignInRepository } from "../adapters/mysql/signInRepository";
+import { RedisRateLimiter } from "../adapters/redis/rateLimiter";
+import { passwordSecret } from "../adapters/secrets";
+import { JwtSessionTokens } from "../adapters/sessionTokens";
+import { WeChatCode2Session } from "../adapters/wechat/code2Session";
+import { Catalog } from "../domain/catalog";
+import { PlaceOrder } from "../domain/placeOrder";
+import { SessionService } from "../domain/session";
+import { DailySignIn } from "../domain/signIn";
+import { TieredCache } from "../domain/tieredCache";
+import { connectDependencies } from "../runtime/dependencies";
+import { listen, type ModeStarter } from "../runtime/lifecycle";
+import { createHttpApp } from "./app";
+import type { Lifecycle } from "./routes/health";
+
+/** API mode: builds the domain services over the shared clients and serves HTTP. */
+export const startApi: ModeStarter = async (config, secrets, metrics, logger) => {
+  const settings = config.service;
+  const deps = await connectDependencies(config, secrets, metrics, logger, "crest-api");
+  const wechatSecret = await secrets.read(
+    { name: "wechat-app-secret", arn: config.wechat.appSecretArn },
+    passwordSecret,
+  );
+  const signingKey = await secrets.read(
+    { name: "session-signing-key", arn: config.sessionSigningSecretArn },
+    passwordSecret,
+  );
+
+  const tokens = new JwtSessionTokens(signingKey.password, settings.sessionTtlSeconds);
+  const wechatGuard = new DependencyGuard("wechat", { timeoutMs: settings.timeouts.wechatMs }, metrics);
+  const wechat = new WeChatCode2Session(
+    { apiBaseUrl: config.wechat.apiBaseUrl, appId: config.wechat.appId, appSecret: wechatSecret.password },
+    wechatGuard,
+    settings.timeouts.wechatMs,
+  );
+  const catalogCache = new TieredCache(deps.sharedCache, settings.cache, (tier, result) =>
+    metrics.cacheLookups.labels("catalog", tier, result).inc(),
+  );
+  const catalog = new Catalog(new MysqlCatalogRepository(deps.pools), catalogCache);
+  const placeOrder = new PlaceOrder(
+    new RedisRateLimiter(deps.redis, deps.redisGuard, settings.rateLimit),
+    catalog,
+    deps.ledger,
+    deps.producer,
+    (outcome) => metrics.orders.labels(outcome).inc(),
+    (step, orderId, error) =>
+      logger.error({ orderId, step, err: String(error) }, "stock ledger update failed"),
+  );
+  const lifecycle: Lifecycle = { draining: false };
+  const app = createHttpApp({
+    sessions: new SessionService(wechat, tokens),
+    tokens,
+    catalog,
+    placeOrder,
+    orderHistory: deps.orderHistory,
+    signIn: new DailySignIn(new MysqlSignInRepository(deps.pools), settings.signIn),
+    readiness: deps.readiness,
+    lifecycle,
+    metrics,
+    logger,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    maxQuantity: settings.orders.maxQuantity,
+  });
+  const server: Server = await listen(app, settings.httpPort);
+  logger.info({ port: settings.httpPort }, "api listening");
+
+  return {
+    async stop() {
+      lifecycle.draining = true;
+      // Keep serving while load balancers notice the failing /healthz and deregister the pod.
+      await new Promise((resolve) => setTimeout(resolve, settings.drainDelaySeconds * 1000));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      wechatGuard.shutdown();
+      await deps.close();
+    },
+  };
+};

@@ -1,0 +1,63 @@
+import { passwordSecret, SecretSource } from "../adapters/secrets";
+import { JwtSessionTokens } from "../adapters/sessionTokens";
+import { ConfigError, loadRuntimeConfig } from "../config/loadConfig";
+import type { RuntimeConfig } from "../contract/runtimeConfig";
+import { smokeProbe } from "../domain/smokeProbe";
+import { startApi } from "../http/startApi";
+import { createLogger } from "../observability/logger";
+import { Metrics } from "../observability/metrics";
+import { runSmoke } from "../smoke/smoke";
+import { startWorker } from "../worker/startWorker";
+import { stopOnSignals } from "./lifecycle";
+
+/** Reads and checks RuntimeConfig, then runs the mode; a bad config exits 78 (EX_CONFIG) naming the field. */
+export async function boot(
+  mode: "api" | "worker" | "smoke",
+  stopTracing?: () => Promise<void>,
+): Promise<number> {
+  let config: RuntimeConfig;
+  try {
+    config = loadRuntimeConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 78;
+  }
+  const secrets = new SecretSource();
+  if (mode === "smoke") return smoke(config, secrets);
+
+  const logger = createLogger(mode);
+  const metrics = new Metrics();
+  const service = await (mode === "api" ? startApi : startWorker)(config, secrets, metrics, logger);
+  stopOnSignals(
+    {
+      stop: async () => {
+        await service.stop();
+        await stopTracing?.();
+      },
+    },
+    config.service.shutdownGraceSeconds,
+    logger,
+  );
+  return 0;
+}
+
+/** CREST_SMOKE_BASE_URL (default: this pod's own API port) and a token signed for the probe user. */
+async function smoke(config: RuntimeConfig, secrets: SecretSource): Promise<number> {
+  const signingKey = await secrets.read(
+    { name: "session-signing-key", arn: config.sessionSigningSecretArn },
+    passwordSecret,
+  );
+  const { token } = await new JwtSessionTokens(signingKey.password, 300).issue(smokeProbe.userId);
+  const baseUrl = process.env.CREST_SMOKE_BASE_URL || `http://127.0.0.1:${config.service.httpPort}`;
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  print(`smoke test against ${baseUrl}`);
+  const passed = await runSmoke({
+    baseUrl,
+    token,
+    persistTimeoutMs: Number(process.env.CREST_SMOKE_TIMEOUT_MS) || 60_000,
+    print,
+  });
+  print(passed ? "smoke test passed" : "smoke test FAILED");
+  return passed ? 0 : 1;
+}

@@ -1,0 +1,114 @@
+import { DependencyGuard } from "../adapters/dependencyGuard";
+import { KafkaProducer } from "../adapters/kafka/producer";
+import { MysqlOrderRepository } from "../adapters/mysql/orderRepository";
+import { SchemaMigrator } from "../adapters/mysql/schema";
+import { type ShardCredentials, ShardPools } from "../adapters/mysql/shardPools";
+import { createRedisClient, type RedisClient } from "../adapters/redis/client";
+import { RedisSharedCache } from "../adapters/redis/sharedCache";
+import { RedisStockLedger } from "../adapters/redis/stockLedger";
+import { credentialsSecret, passwordSecret, type SecretSource } from "../adapters/secrets";
+import type { RuntimeConfig } from "../contract/runtimeConfig";
+import { mysqlSecretName, type SecretReference } from "../contract/secretNames";
+import { OrderHistory } from "../domain/orderHistory";
+import type { ReadinessCheck } from "../http/routes/health";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+
+/** The clients both modes share, built from RuntimeConfig and the mounted secrets. */
+export interface SharedDependencies {
+  readonly redis: RedisClient;
+  readonly redisGuard: DependencyGuard;
+  readonly sharedCache: RedisSharedCache;
+  readonly ledger: RedisStockLedger;
+  readonly pools: ShardPools;
+  /** Applied by the worker before its first write to a shard; the API only reads. */
+  readonly schema: SchemaMigrator;
+  readonly orders: MysqlOrderRepository;
+  readonly producer: KafkaProducer;
+  readonly orderHistory: OrderHistory;
+  readonly readiness: ReadinessCheck[];
+  /** Flushes the producer, then closes Redis and the pools. */
+  close(): Promise<void>;
+}
+
+export async function connectDependencies(
+  config: RuntimeConfig,
+  secrets: SecretSource,
+  metrics: Metrics,
+  logger: Logger,
+  clientId: string,
+): Promise<SharedDependencies> {
+  const timeouts = config.service.timeouts;
+  const ref = (name: string, arn: string): SecretReference => ({ name, arn });
+
+  const redisAuth = await secrets.read(ref("redis-auth", config.redis.authSecretArn), passwordSecret);
+  const kafkaLogin = await secrets.read(
+    ref("kafka-scram", config.kafka.credentialSecretArn),
+    credentialsSecret,
+  );
+  const shardLogins = new Map<number, ShardCredentials>();
+  for (const shard of config.mysql.shards) {
+    shardLogins.set(
+      shard.id,
+      await secrets.read(ref(mysqlSecretName(shard.id), shard.secretArn), credentialsSecret),
+    );
+  }
+
+  const redis = createRedisClient(config.redis, redisAuth.password, timeouts.redisMs, logger);
+  // Not awaited: the app starts (and serves L1 reads) while Redis is still unreachable.
+  redis.connect().catch((error: Error) => logger.warn({ err: error.message }, "redis not reachable at boot"));
+  const redisGuard = new DependencyGuard("redis", { timeoutMs: timeouts.redisMs * 2 }, metrics);
+  const sharedCache = new RedisSharedCache(redis, redisGuard);
+  const ledger = new RedisStockLedger(redis, redisGuard, config.service.orders.idempotencySeconds);
+  const pools = new ShardPools(
+    config.mysql,
+    shardLogins,
+    { queryTimeoutMs: timeouts.mysqlMs, connectionLimit: 10 },
+    metrics,
+  );
+  const kafkaGuard = new DependencyGuard("kafka", { timeoutMs: timeouts.kafkaPublishMs }, metrics);
+  const producer = new KafkaProducer(config.kafka, kafkaLogin, kafkaGuard, clientId, timeouts.kafkaPublishMs);
+  const schema = new SchemaMigrator(pools, logger);
+  const orders = new MysqlOrderRepository(pools, schema);
+  const orderHistory = new OrderHistory(orders, sharedCache, {
+    pageSize: config.service.orders.pageSize,
+    cacheSeconds: config.service.cache.redisSeconds,
+  });
+
+  const readiness: ReadinessCheck[] = [
+    { name: "redis", check: () => redisGuard.run(() => redis.ping()).then(() => undefined) },
+    ...pools.shards.flatMap((shard) => [
+      {
+        name: `mysql-shard-${shard.id}-writer`,
+        check: () => shard.guard.run(() => shard.writer.query("SELECT 1")).then(() => undefined),
+      },
+      {
+        name: `mysql-shard-${shard.id}-reader`,
+        check: () => shard.guard.run(() => shard.reader.query("SELECT 1")).then(() => undefined),
+      },
+    ]),
+    { name: "kafka", check: () => producer.check() },
+  ];
+
+  return {
+    redis,
+    redisGuard,
+    sharedCache,
+    ledger,
+    pools,
+    schema,
+    orders,
+    producer,
+    orderHistory,
+    readiness,
+    async close() {
+      await producer
+        .close()
+        .catch((error: Error) => logger.warn({ err: error.message }, "producer close failed"));
+      redis.disconnect();
+      redisGuard.shutdown();
+      kafkaGuard.shutdown();
+      await pools.close();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import type { Consumer, Message, MessagesStream } from "@platformatic/kafka";
+import type { ServiceSettings } from "../contract/runtimeConfig";
+import type { OrderWriter } from "../domain/orderWriter";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import { OffsetTracker } from "./offsetTracker";
+
+type OrderMessage = Message<string, string, string, string>;
+
+const maxRetryDelayMs = 5_000;
+
+/**
+ * Consumes the orders topic in batches and commits a partition's offset only past messages whose
+ * database commit (or dead-letter publish) succeeded. Parked messages (their shard is down) are
+ * retried with backoff while the rest keeps flowing; when too many are parked, consumption pauses.
+ */
+export class OrderConsumer {
+  private stream?: MessagesStream<string, string, string, string>;
+  private readonly queue: OrderMessage[] = [];
+  private readonly parked: OrderMessage[] = [];
+  private readonly tracker = new OffsetTracker<OrderMessage>();
+  private retryDelayMs = 250;
+  private retryAt = 0;
+  private stopping = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly consumer: Consumer<string, string, string, string>,
+    private readonly topic: string,
+    private readonly writer: OrderWriter,
+    private readonly settings: ServiceSettings["worker"],
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stream = await this.consumer.consume({
+      topics: [this.topic],
+      mode: "committed",
+      // A new group starts from the beginning: orders accepted before the first worker ran count.
+      fallbackMode: "earliest",
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTime: 500,
+    });
+    this.stream.on("data", (message: OrderMessage) => {
+      this.tracker.track(message.partition, message.offset, message);
+      this.queue.push(message);
+      this.applyBackpressure();
+      // Wake an idle loop on the first message; a loop filling a batch only once it is full.
+      if (this.queue.length === 1 || this.queue.length >= this.settings.batchSize) this.wake?.();
+    });
+    // The client retries what it can; an error that reaches the stream ends it. Exiting lets
+    // Kubernetes restart the worker instead of leaving a live process that consumes nothing;
+    // uncommitted orders are redelivered and stored idempotently.
+    this.stream.on("error", (error: Error) => {
+      this.logger.fatal({ err: error.message }, "consumer stream failed; exiting for a restart");
+      process.exit(1);
+    });
+    this.consumer.on("consumer:lag", (lag) => {
+      for (const [topic, partitions] of lag) {
+        partitions.forEach((value, partition) => {
+          this.metrics.consumerLag.labels(topic, String(partition)).set(Number(value));
+        });
+      }
+    });
+    this.consumer.startLagMonitoring({ topics: [this.topic] }, 5_000);
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in hand, commits what is done, and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.consumer.stopLagMonitoring();
+    await this.stream?.close();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const batch = await this.nextBatch();
+      if (batch.length === 0) continue;
+      const endTimer = this.metrics.batchDuration.startTimer();
+      await this.process(batch);
+      endTimer();
+    }
+  }
+
+  private async nextBatch(): Promise<OrderMessage[]> {
+    const parkedDue = () => this.parked.length > 0 && Date.now() >= this.retryAt;
+    if (this.queue.length === 0 && !parkedDue()) {
+      const parkedWait = this.parked.length > 0 ? this.retryAt - Date.now() : 1_000;
+      await this.sleep(Math.max(1, parkedWait));
+    } else if (this.queue.length < this.settings.batchSize) {
+      await this.sleep(this.settings.batchWaitMs);
+    }
+    if (this.stopping) return [];
+    const retries = parkedDue() ? this.parked.splice(0, this.settings.batchSize) : [];
+    const fresh = this.queue.splice(0, Math.max(0, this.settings.batchSize - retries.length));
+    this.applyBackpressure();
+    return [...retries, ...fresh];
+  }
+
+  private async process(batch: OrderMessage[]): Promise<void> {
+    const dispositions = await this.writer.write(
+      batch.map((m) => ({ key: m.key, value: m.value, partition: m.partition, offset: String(m.offset) })),
+    );
+    let parkedNow = 0;
+    batch.forEach((message, i) => {
+      if (dispositions[i] === "parked") {
+        this.parked.push(message);
+        parkedNow++;
+      } else {
+        this.tracker.markDone(message.partition, message.offset);
+      }
+    });
+    if (parkedNow > 0) {
+      this.retryAt = Date.now() + this.retryDelayMs;
+      this.retryDelayMs = Math.min(maxRetryDelayMs, this.retryDelayMs * 2);
+    } else {
+      this.retryDelayMs = 250;
+    }
+    this.metrics.ordersParked.set(this.parked.length);
+    this.applyBackpressure();
+    await this.commit();
+  }
+
+  private async commit(): Promise<void> {
+    for (const message of this.tracker.takeCommittable()) {
+      try {
+        await message.commit();
+      } catch (error) {
+        // After a rebalance the partition's new owner re-reads from the last commit; the
+        // inserts are idempotent, so a lost commit only costs repeated work.
+        this.logger.warn(
+          { partition: message.partition, err: (error as Error).message },
+          "offset commit failed",
+        );
+      }
+    }
+  }
+
+  private applyBackpressure(): void {
+    if (!this.stream) return;
+    const full =
+      this.queue.length >= this.settings.batchSize * 4 || this.parked.length >= this.settings.maxParkedOrders;
+    if (full && !this.stream.isPaused()) this.stream.pause();
+    else if (!full && this.stream.isPaused() && !this.stopping) this.stream.resume();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { Consumer, stringDeserializers } from "@platformatic/kafka";
+import { kafkaConnectionOptions } from "../adapters/kafka/connection";
+import { credentialsSecret } from "../adapters/secrets";
+import { OrderWriter } from "../domain/orderWriter";
+import { createProbeApp } from "../http/probeApp";
+import { connectDependencies } from "../runtime/dependencies";
+import { listen, type ModeStarter } from "../runtime/lifecycle";
+import { OrderConsumer } from "./orderConsumer";
+
+/** Worker mode: consumes orders into the shards; serves only probes and metrics over HTTP. */
+export const startWorker: ModeStarter = async (config, secrets, metrics, logger) => {
+  const settings = config.service;
+  const deps = await connectDependencies(config, secrets, metrics, logger, "crest-worker");
+  await deps.schema.ensureAll();
+
+  const writer = new OrderWriter(deps.orders, deps.ledger, deps.producer, deps.orderHistory, {
+    persisted: (shardId, inserted, redelivered) => {
+      metrics.ordersPersisted.labels(String(shardId)).inc(inserted);
+      metrics.ordersRedelivered.inc(redelivered);
+    },
+    deadLettered: (reason) => metrics.ordersDeadLettered.labels(reason.split(":")[0] ?? reason).inc(),
+    problem: (message, error) => logger.warn({ err: String(error) }, message),
+  });
+  const kafkaLogin = await secrets.read(
+    { name: "kafka-scram", arn: config.kafka.credentialSecretArn },
+    credentialsSecret,
+  );
+  const consumer = new Consumer({
+    ...kafkaConnectionOptions(config.kafka, kafkaLogin),
+    clientId: "crest-worker",
+    groupId: settings.worker.consumerGroup,
+    deserializers: stringDeserializers,
+  });
+  const orders = new OrderConsumer(
+    consumer,
+    config.kafka.topics.orders,
+    writer,
+    settings.worker,
+    metrics,
+    logger,
+  );
+  await orders.start();
+  const lifecycle = { draining: false };
+  const server = await listen(createProbeApp(deps.readiness, lifecycle, metrics), settings.httpPort);
+  logger.info({ port: settings.httpPort, topic: config.kafka.topics.orders }, "worker consuming");
+
+  return {
+    async stop() {
+      lifecycle.draining = true;
+      await orders.stop();
+      await consumer.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await deps.close();
+    },
+  };
+};

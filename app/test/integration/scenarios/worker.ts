@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { describe, it } from "node:test";
+import { Consumer, Producer, stringDeserializers, stringSerializers } from "@platformatic/kafka";
+import { releasedReason } from "../../../src/domain/orderWriter";
+import { call, connectionPool, eventually } from "../../support/http";
+import { topics } from "../../support/localStack";
+import { type Context, metricValue } from "../context";
+
+function kafkaClient(c: Context) {
+  const kafka = c.stack.services.kafka;
+  if (!kafka?.sasl) throw new Error("Kafka with SCRAM is required");
+  return {
+    bootstrapBrokers: kafka.brokers,
+    sasl: {
+      mechanism: "SCRAM-SHA-512" as const,
+      username: kafka.sasl.username,
+      password: kafka.sasl.password,
+    },
+  };
+}
+
+export function workerScenarios(ctx: () => Context): void {
+  describe("order worker", () => {
+    it("stores every order answered 202 when the worker is killed in the middle of a batch and restarted", async (t) => {
+      const c = ctx();
+      assert.deepEqual(
+        await c.worker.stop(),
+        { code: 0, signal: null },
+        "the worker did not stop cleanly on SIGTERM",
+      );
+      const sku = await c.seedSku(400);
+      const users = Array.from({ length: 400 }, (_, i) => c.userOnShard(i % 2, "kill"));
+      const agent = connectionPool(32);
+      const replies = await Promise.all(
+        users.map(async (user) =>
+          call(c.apiUrl, "POST", `/v1/flash-sales/${sku}/orders`, {
+            agent,
+            token: await c.token(user),
+            body: {},
+            headers: { "idempotency-key": `kill-${randomUUID()}` },
+          }),
+        ),
+      );
+      agent.destroy();
+      assert.ok(
+        replies.every((r) => r.status === 202),
+        "every order should have been accepted",
+      );
+      const accepted = new Set(replies.map((r) => r.body.orderId));
+
+      // Shard 1 is write-locked: the worker's batch commits on shard 0 and hangs on shard 1,
+      // so killing it now is killing it in the middle of a batch, before any offset commit.
+      const lock = await c.stack.shards[1]?.getConnection();
+      assert.ok(lock);
+      await lock.query("LOCK TABLES orders WRITE");
+      let restarted = false;
+      try {
+        const doomed = await c.startWorker({ worker: { batchSize: 1_000, batchWaitMs: 200 } });
+        const storedBeforeKill = await eventually(
+          "the batch's shard-0 part stored",
+          async () => {
+            const rows = await c.storedOrders(sku, [0]);
+            return rows.length > 0 ? rows.length : undefined;
+          },
+          30_000,
+          20,
+        );
+        doomed.signal("SIGKILL");
+        assert.deepEqual(await doomed.exited, { code: null, signal: "SIGKILL" });
+        t.diagnostic(`killed the worker with ${storedBeforeKill} of 400 orders stored`);
+        assert.ok(storedBeforeKill < 400);
+        await lock.query("UNLOCK TABLES");
+        lock.release();
+
+        c.worker = await c.startWorker();
+        restarted = true;
+        const stored = await c.waitForStoredOrders(sku, 400, 60_000);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const final = await c.storedOrders(sku);
+        assert.equal(final.length, 400);
+        assert.equal(new Set(final.map((o) => o.orderId)).size, 400, "an order was stored twice");
+        assert.deepEqual(new Set(stored.map((o) => o.orderId)), accepted);
+        const redelivered = await eventually(
+          "redelivered orders counted",
+          async () => {
+            const value = await metricValue(c.worker.baseUrl, "crest_orders_redelivered_total");
+            return value > 0 ? value : undefined;
+          },
+          10_000,
+        );
+        t.diagnostic(`the restarted worker skipped ${redelivered} already-stored orders`);
+      } finally {
+        await lock.query("UNLOCK TABLES").catch(() => undefined);
+        if (!restarted) c.worker = await c.startWorker();
+      }
+    });
+
+    it("sends messages it cannot process to the dead-letter topic with the reason, and keeps going", async () => {
+      const c = ctx();
+      const producer = new Producer({
+        ...kafkaClient(c),
+        clientId: "test-producer",
+        serializers: stringSerializers,
+      });
+      const releasedOrder = {
+        orderId: randomUUID(),
+        userId: "released-user",
+        sku: await c.seedSku(5),
+        quantity: 1,
+        unitPriceCents: 1,
+        idempotencyKey: "released-key",
+        acceptedAt: new Date().toISOString(),
+      };
+      await c.stack.redis.set(`fs:{${releasedOrder.sku}}:released:${releasedOrder.orderId}`, "1", "EX", 600);
+      const junkKey = `junk-${randomUUID()}`;
+      await producer.send({
+        messages: [
+          { topic: topics.orders, key: junkKey, value: "{definitely not an order" },
+          { topic: topics.orders, key: releasedOrder.userId, value: JSON.stringify(releasedOrder) },
+        ],
+      });
+      await producer.close();
+
+      const sku = await c.seedSku(1);
+      const token = await c.token(`after${randomUUID().slice(0, 8)}`);
+      assert.equal((await c.placeOrder(token, sku, `after-${randomUUID()}`)).status, 202);
+      await c.waitForStoredOrders(sku, 1);
+
+      const consumer = new Consumer({
+        ...kafkaClient(c),
+        clientId: "test-dlq-reader",
+        groupId: `test-dlq-${randomUUID()}`,
+        deserializers: stringDeserializers,
+      });
+      const reasons = new Map<string, string>();
+      try {
+        const stream = await consumer.consume({
+          topics: [topics.deadLetter],
+          mode: "earliest",
+          autocommit: false,
+        });
+        const deadline = setTimeout(() => void stream.close(), 20_000);
+        for await (const message of stream) {
+          reasons.set(message.key, message.headers.get("crest-reason") ?? "");
+          if (reasons.has(junkKey) && reasons.has(releasedOrder.userId)) break;
+        }
+        clearTimeout(deadline);
+      } finally {
+        await consumer.close(true);
+      }
+      assert.equal(reasons.get(junkKey), "not JSON");
+      assert.equal(reasons.get(releasedOrder.userId), releasedReason);
+      assert.deepEqual(await c.storedOrders(releasedOrder.sku), [], "a released order was stored");
+    });
+  });
+}

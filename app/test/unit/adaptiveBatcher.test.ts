@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AdaptiveBatcher } from "../../src/adapters/kafka/adaptiveBatcher";
+
+describe("AdaptiveBatcher", () => {
+  it("sends the first item at once and groups the items that arrive while a send is in flight", async () => {
+    const sent: number[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new AdaptiveBatcher<number>(
+      async (items) => {
+        sent.push(items);
+        if (sent.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      3,
+      10_000,
+    );
+    const all = [1, 2, 3, 4, 5, 6].map((n) => batcher.send(n));
+    release();
+    await Promise.all(all);
+    assert.deepEqual(sent, [[1], [2, 3, 4], [5, 6]]);
+  });
+
+  it("rejects every item of a failed send, and only those", async () => {
+    let calls = 0;
+    const batcher = new AdaptiveBatcher<string>(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error("broker down");
+      },
+      10,
+      10_000,
+    );
+    const first = batcher.send("a");
+    const second = batcher.send("b");
+    await assert.rejects(first, /broker down/);
+    await second;
+  });
+
+  it("drops items whose caller's deadline passed while they waited, instead of sending them late", async () => {
+    let clock = 0;
+    const sent: string[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new AdaptiveBatcher<string>(
+      async (items) => {
+        sent.push(items);
+        if (sent.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      10,
+      1_000,
+      () => clock,
+    );
+    const first = batcher.send("on-time");
+    const late = batcher.send("late");
+    clock = 1_500;
+    release();
+    await first;
+    await assert.rejects(late, /not sent within 1000 ms/);
+    assert.deepEqual(sent, [["on-time"]]);
+    await batcher.drain();
+  });
+});
