@@ -1,20 +1,24 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../../stacks/config/errors";
+import { PolicyConfigError } from "../policy/config";
+import { renderManifests } from "./manifests";
 import { UsageError } from "./project";
 import type { RecordedResource } from "./recorder";
 import { formatJson, formatMarkdown, formatSummary } from "./report";
-import { runPlan } from "./run";
+import { type PolicyProgress, runPlan } from "./run";
 
 /** Exit codes, as documented in the README. */
 export const exitCodes = { ok: 0, blockingViolations: 1, badInput: 2, programError: 3 } as const;
 
-const usage = `usage: npm run plan -- --stack <name> [--json <file>] [--out <dir>] [--config-dir <dir>]
+const usage = `usage: npm run plan -- --stack <name> [--json <file>] [--out <dir>] [--config-dir <dir>] [--manifests <dir>] [--policy-config <file>]
   --stack <name>   stack to plan (a Pulumi.<name>.yaml next to Pulumi.yaml)
   --config-dir <dir>  read Pulumi.<name>.yaml from this directory instead
   --json <file>    write the plan document as JSON
-  --out <dir>      write a Markdown report (plan-<stack>.md) for a pull-request comment`;
+  --out <dir>      write a Markdown report (plan-<stack>.md) for a pull-request comment
+  --manifests <dir>  write every Kubernetes object as YAML, one file per object
+  --policy-config <file>  the stack's policy pack config (default: policies/config/<stack>.json if present)`;
 
 function parse(argv: string[]) {
   try {
@@ -25,12 +29,21 @@ function parse(argv: string[]) {
         json: { type: "string" },
         out: { type: "string" },
         "config-dir": { type: "string" },
+        manifests: { type: "string" },
+        "policy-config": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
     });
     if (!values.stack) throw new UsageError("--stack: got nothing; allowed: a stack name, e.g. --stack dev");
-    return { stack: values.stack, json: values.json, out: values.out, configDir: values["config-dir"] };
+    return {
+      stack: values.stack,
+      json: values.json,
+      out: values.out,
+      configDir: values["config-dir"],
+      manifests: values.manifests,
+      policyConfig: values["policy-config"],
+    };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
@@ -48,6 +61,19 @@ function progress(stack: string): (resource: RecordedResource, count: number) =>
   };
 }
 
+function policyProgress(stack: string): (event: PolicyProgress) => void {
+  return (event) => {
+    if (event.phase === "configured") {
+      if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+      process.stderr.write(`[plan ${stack}] policy pack ${event.pack}: ${event.rules} rules configured\n`);
+    } else if (process.stderr.isTTY) {
+      process.stderr.write(`\r\x1b[K[plan ${stack}] policy review ${event.done}/${event.total}`);
+    } else if (event.done === event.total) {
+      process.stderr.write(`[plan ${stack}] policy review: ${event.total - 1} resources and the stack\n`);
+    }
+  };
+}
+
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
@@ -56,19 +82,33 @@ function write(file: string, text: string): void {
 async function main(argv: string[]): Promise<number> {
   const args = parse(argv);
   const root = resolve(__dirname, "../..");
+  if (args.policyConfig && !existsSync(resolve(args.policyConfig))) {
+    throw new UsageError(
+      `--policy-config: got "${args.policyConfig}"; allowed: an existing policy pack config file`,
+    );
+  }
   const started = performance.now();
   const doc = await runPlan(root, args.stack, {
     configDir: args.configDir && resolve(args.configDir),
     onRegister: progress(args.stack),
+    policyConfig: args.policyConfig && resolve(args.policyConfig),
+    onPolicyProgress: policyProgress(args.stack),
   });
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stderr.write(
-    `[plan ${args.stack}] ${doc.summary.resourceCount} resources recorded in ${seconds} s\n`,
+    `[plan ${args.stack}] ${doc.summary.resourceCount} resources recorded and reviewed in ${seconds} s\n`,
   );
   process.stdout.write(formatSummary(doc));
   if (args.json) write(resolve(args.json), formatJson(doc));
   if (args.out) write(join(resolve(args.out), `plan-${args.stack}.md`), formatMarkdown(doc));
+  if (args.manifests) {
+    const manifests = renderManifests(doc.resources);
+    for (const m of manifests) write(join(resolve(args.manifests), m.file), m.yaml);
+    process.stderr.write(
+      `[plan ${args.stack}] ${manifests.length} Kubernetes manifests written to ${args.manifests}\n`,
+    );
+  }
   return doc.violations.some((v) => v.enforcementLevel === "mandatory")
     ? exitCodes.blockingViolations
     : exitCodes.ok;
@@ -77,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
 function fail(error: unknown): number {
   if (error instanceof UsageError) {
     process.stderr.write(`plan: ${error.message}\n${usage}\n`);
+    return exitCodes.badInput;
+  }
+  if (error instanceof PolicyConfigError) {
+    process.stderr.write(`${error.message}\n`);
     return exitCodes.badInput;
   }
   if (StackConfigError.is(error)) {

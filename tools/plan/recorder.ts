@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { durationSeconds, type WireGraph, type WireResource } from "../policy/wire";
 import { renderWireValue } from "./values";
 
 /** One resource as the engine would receive it from `pulumi preview`. */
@@ -24,9 +25,30 @@ export interface RecordedResource {
  */
 export type ComputedOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
 
+/**
+ * Computed outputs nested inside an input map. A top-level output the mocks do not return is unknown
+ * in a preview, as the engine has it; one inside a map the inputs set would read as a known
+ * `undefined` instead, so these are made unknown explicitly, as `pulumi preview` shows them.
+ */
+const nestedPreviewUnknowns: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "aws:eks/cluster:Cluster": (inputs) => ({
+    vpcConfig: {
+      ...(inputs.vpcConfig as object),
+      clusterSecurityGroupId: pulumi.unknown,
+      vpcId: pulumi.unknown,
+    },
+  }),
+};
+
+function previewState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  return { ...args.inputs, ...nestedPreviewUnknowns[args.type]?.(args.inputs) };
+}
+
 export interface Recording {
   readonly resources: RecordedResource[];
   readonly outputs: Record<string, unknown>;
+  /** The same registrations in wire form, for the policy pack; not enumerable, never written out. */
+  readonly wire: WireGraph;
 }
 
 interface WireStruct {
@@ -39,10 +61,21 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getCustom(): boolean;
-  getProtect(): boolean;
+  getProtect(): boolean | undefined;
   getProvider(): string;
+  getVersion(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getObject(): WireStruct | undefined;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getAliasurnsList(): string[];
+  getAliasesList(): { getUrn(): string }[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 type Callback = (err: unknown, response: { getUrn(): string } | undefined) => void;
@@ -66,11 +99,13 @@ export function startRecording(
   computedOutputs: ComputedOutputs = () => ({}),
 ): () => Recording {
   const resources: RecordedResource[] = [];
+  const wire: WireResource[] = [];
+  const componentOutputs = new Map<string, Record<string, unknown>>();
   let outputs: Record<string, unknown> = {};
 
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: undefined, state: { ...args.inputs, ...computedOutputs(args) } }),
+      newResource: (args) => ({ id: undefined, state: { ...previewState(args), ...computedOutputs(args) } }),
       call: (args) => {
         throw new Error(
           `invoke ${args.token} reached the mocked cloud: the offline plan has no cloud access, so a ` +
@@ -91,19 +126,30 @@ export function startRecording(
       if (!err && response) {
         const resource = recordOf(req, response.getUrn());
         resources.push(resource);
+        wire.push(wireOf(req, response.getUrn()));
         onRegister(resource, resources.length);
       }
       callback(err, response);
     });
   const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
+    const registered = req.getOutputs()?.toJavaScript() ?? {};
+    componentOutputs.set(req.getUrn(), registered);
     if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
-      outputs = renderWireValue(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      outputs = renderWireValue(registered) as Record<string, unknown>;
     }
     registerResourceOutputs(req, callback);
   };
 
-  return () => ({ resources: [...resources].sort((a, b) => a.urn.localeCompare(b.urn)), outputs });
+  return () => {
+    const recording = { resources: [...resources].sort((a, b) => a.urn.localeCompare(b.urn)), outputs };
+    // Not enumerable: the wire form holds secrets in clear, as the engine hands them to a policy pack,
+    // so no JSON.stringify or spread of a recording may ever carry it.
+    return Object.defineProperty(recording, "wire", {
+      value: { resources: wire, outputs: componentOutputs },
+      enumerable: false,
+    }) as Recording;
+  };
 }
 
 /**
@@ -123,6 +169,44 @@ export function engineUrn(
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
+function wireOf(req: RegisterRequest, urn: string): WireResource {
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    propertyDependencies[key] = deps.getUrnsList();
+  });
+  const timeouts = req.getCustomtimeouts();
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    parent: req.getParent(),
+    custom: req.getCustom(),
+    providerRef: req.getProvider(),
+    packageVersion: req.getVersion(),
+    dependencies: req.getDependenciesList(),
+    propertyDependencies,
+    properties: req.getObject()?.toJavaScript() ?? {},
+    options: {
+      protect: req.getProtect() ?? false,
+      ignoreChanges: req.getIgnorechangesList(),
+      ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+      aliases: [
+        ...req.getAliasurnsList(),
+        ...req
+          .getAliasesList()
+          .map((a) => a.getUrn())
+          .filter(Boolean),
+      ],
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      customTimeouts: {
+        create: durationSeconds(timeouts?.getCreate() ?? ""),
+        update: durationSeconds(timeouts?.getUpdate() ?? ""),
+        delete: durationSeconds(timeouts?.getDelete() ?? ""),
+      },
+    },
+  };
+}
+
 function recordOf(req: RegisterRequest, urn: string): RecordedResource {
   const providerRef = req.getProvider();
   return {
@@ -131,7 +215,7 @@ function recordOf(req: RegisterRequest, urn: string): RecordedResource {
     name: req.getName(),
     parent: req.getParent(),
     custom: req.getCustom(),
-    protect: req.getProtect(),
+    protect: req.getProtect() ?? false,
     provider: providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : "",
     dependencies: [...new Set(req.getDependenciesList())].sort(),
     inputs: renderWireValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,

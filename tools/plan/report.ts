@@ -85,7 +85,13 @@ export function formatSummary(doc: PlanDocument): string {
     lines.push("");
   }
   lines.push("Outputs", ...outputLines(doc.outputs).map((l) => `  ${l}`), "");
-  lines.push(policyLine(doc));
+  lines.push(policyLine(doc), `  ${packLine(doc)}`);
+  for (const s of doc.policy.stackSettings)
+    lines.push(`  set for this stack: ${s.policy} (${s.enforcementLevel}): ${s.reason}`);
+  for (const v of doc.violations) {
+    lines.push("", `  ${v.enforcementLevel.toUpperCase()} ${v.policy} — ${resourceOf(v.urn)}`);
+    lines.push(`    ${v.message}`, `    ${v.fix}`);
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -94,8 +100,46 @@ function policyLine(doc: PlanDocument): string {
   return `Policy: ${doc.violations.length} violations (${mandatory} mandatory)`;
 }
 
+function packLine({ policy }: PlanDocument): string {
+  const { mandatory, advisory, disabled } = policy.rules;
+  const config = policy.configFile ? `config ${policy.configFile}` : "tier defaults, no stack config file";
+  return `pack ${policy.pack}: ${mandatory} mandatory, ${advisory} advisory, ${disabled} disabled rules (${config})`;
+}
+
+/** `name (type)` from a URN: its last segment, and the last type of its qualified type. */
+function resourceOf(urn: string): string {
+  const parts = urn.split("::");
+  const type = (parts[2] ?? "").split("$").pop();
+  return `${parts[3] ?? urn} (${type})`;
+}
+
 function cell(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("|", "\\|").replaceAll("\n", " ");
+}
+
+/** Violations first (mandatory, then advisory), each with its fix; then what the stack set differently. */
+function policySection(doc: PlanDocument): string[] {
+  const lines = ["### Policy", "", `${policyLine(doc)} — ${cell(packLine(doc))}.`, ""];
+  if (doc.violations.length > 0) {
+    lines.push(
+      "| Level | Policy | Resource | Finding | Requirement and fix |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const v of doc.violations) {
+      const level = v.enforcementLevel === "mandatory" ? "**mandatory**" : "advisory";
+      lines.push(
+        `| ${level} | \`${v.policy}\` | ${cell(resourceOf(v.urn))} | ${cell(v.message)} | ${cell(v.fix)} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (doc.policy.stackSettings.length > 0) {
+    lines.push("Set differently for this stack:", "");
+    for (const s of doc.policy.stackSettings)
+      lines.push(`- \`${s.policy}\` (${s.enforcementLevel}): ${cell(s.reason)}`);
+    lines.push("");
+  }
+  return lines;
 }
 
 /** A Markdown report for a pull-request comment; the marker lets CI update one comment in place. */
@@ -122,7 +166,15 @@ export function formatMarkdown(doc: PlanDocument): string {
       if (settings) lines.push(`| \`${r.name}\` | ${cell(settings)} |`);
     }
   }
-  lines.push("", "</details>", "", "<details><summary>Stack outputs</summary>", "", "```");
+  lines.push(
+    "",
+    "</details>",
+    "",
+    ...policySection(doc),
+    "<details><summary>Stack outputs</summary>",
+    "",
+    "```",
+  );
   lines.push(...outputLines(doc.outputs), "```", "", "</details>", "");
   return `${lines.join("\n")}`;
 }

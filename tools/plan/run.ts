@@ -1,15 +1,19 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveStackConfig } from "../../stacks/config/load";
+import { PolicyPackProcess, type StackContext } from "../policy/pack";
+import {
+  configurePack,
+  type PolicyProgress,
+  type PolicyReview,
+  type PolicySummary,
+  reviewStack,
+  type Violation,
+} from "../policy/review";
 import { readProject, readStackSettings } from "./project";
 import { type ComputedOutputs, type RecordedResource, type Recording, startRecording } from "./recorder";
 
-export interface Violation {
-  readonly policy: string;
-  readonly enforcementLevel: "advisory" | "mandatory";
-  readonly urn: string;
-  readonly message: string;
-}
+export type { PolicyProgress, PolicySummary, Violation };
 
 /** The plan document: what `--json` writes, and what the reports are rendered from. */
 export interface PlanDocument {
@@ -17,6 +21,8 @@ export interface PlanDocument {
   readonly project: string;
   readonly resources: RecordedResource[];
   readonly outputs: Record<string, unknown>;
+  /** How the policy pack was set up for this stack. */
+  readonly policy: PolicySummary;
   readonly violations: Violation[];
   readonly summary: { readonly resourceCount: number; readonly byType: Record<string, number> };
 }
@@ -28,7 +34,20 @@ export interface PlanOptions {
   readonly onRegister?: (resource: RecordedResource, count: number) => void;
   /** Outputs to make known that a preview leaves unknown; tests only (see ComputedOutputs). */
   readonly computedOutputs?: ComputedOutputs;
+  /**
+   * The stack's policy pack config (what `pulumi preview --policy-pack-config` takes).
+   * @default `policies/config/<stack>.json` when it exists, else the pack's tier defaults only
+   */
+  readonly policyConfig?: string;
+  /** Called as the policy pack starts and as resources are reviewed, for progress display. */
+  readonly onPolicyProgress?: (event: PolicyProgress) => void;
 }
+
+/** How long a failed program's registrations may take to settle before its error is reported. */
+const failureGraceMs = 5_000;
+
+/** The organization a stack on a self-managed backend belongs to, as the CLI names it. */
+const organization = "organization";
 
 /**
  * Runs the real Pulumi program for one stack in this process, under Pulumi's runtime mocks, the
@@ -40,18 +59,59 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
   const project = readProject(root);
   const settings = readStackSettings(options.configDir ?? root, stack);
   resolveStackConfig(stack, settings.config);
-  const module = (await import(resolve(root, project.main))) as { default?: unknown };
-  const main = typeof module.default === "function" ? module.default : module;
-  if (typeof main !== "function") {
-    throw new Error(`${project.main} must export a function (export = async () => …)`);
-  }
-  const recording = await recordProgram(project.name, stack, () => main(), {
+  const context: StackContext = {
+    stack,
+    project: project.name,
+    organization,
     config: settings.config,
     secretKeys: settings.secretKeys,
-    onRegister: options.onRegister,
-    computedOutputs: options.computedOutputs,
-  });
-  return planDocument(project.name, stack, recording);
+  };
+  // The pack starts and is configured while the program runs, as the CLI loads policy packs before
+  // it runs the program.
+  const starting = PolicyPackProcess.start(join(root, "policies"), context);
+  const configuring = starting.then((pack) =>
+    configurePack(pack, {
+      root,
+      context,
+      configFile: options.policyConfig ?? join(root, "policies", "config", `${stack}.json`),
+      onProgress: options.onPolicyProgress,
+    }),
+  );
+  configuring.catch(() => {}); // awaited below, once the program has run
+  let recording: Recording;
+  try {
+    const program = await programOf(root, project.main);
+    recording = await recordProgram(project.name, stack, program, {
+      config: settings.config,
+      secretKeys: settings.secretKeys,
+      onRegister: options.onRegister,
+      computedOutputs: options.computedOutputs,
+    });
+  } catch (error) {
+    starting.then(
+      (pack) => pack.close(),
+      () => {},
+    );
+    throw error;
+  }
+  let review: PolicyReview;
+  try {
+    review = await reviewStack(await configuring, recording.wire);
+  } finally {
+    starting.then(
+      (pack) => pack.close(),
+      () => {},
+    );
+  }
+  return planDocument(project.name, stack, recording, review);
+}
+
+async function programOf(root: string, main: string): Promise<() => unknown> {
+  const module = (await import(resolve(root, main))) as { default?: unknown };
+  const program = typeof module.default === "function" ? module.default : module;
+  if (typeof program !== "function")
+    throw new Error(`${main} must export a function (export = async () => …)`);
+  return () => program();
 }
 
 /**
@@ -73,22 +133,40 @@ export async function recordProgram(
   const finish = startRecording(project, stack, options.onRegister ?? (() => {}), options.computedOutputs);
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
   // The program's own error is caught inside the stack and rethrown once the runtime is idle, so
-  // it surfaces once, after every registration it started has settled.
+  // it surfaces once, after every registration it started has settled. A program that failed
+  // half-way may leave a resource waiting forever (a deferred output never resolved): after a grace
+  // period its error is reported anyway, instead of a plan that never ends.
   let failure: { error: unknown } | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      return await program();
-    } catch (error) {
-      failure = { error };
-      return {};
-    }
+  let reportFailure: (error: unknown) => void = () => {};
+  const failedWithoutSettling = new Promise<never>((_, reject) => {
+    reportFailure = (error) => setTimeout(() => reject(error), failureGraceMs).unref();
   });
-  await pulumi.runtime.disconnect();
+  failedWithoutSettling.catch(() => {});
+  await Promise.race([
+    (async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return await program();
+        } catch (error) {
+          failure = { error };
+          reportFailure(error);
+          return {};
+        }
+      });
+      await pulumi.runtime.disconnect();
+    })(),
+    failedWithoutSettling,
+  ]);
   if (failure) throw failure.error;
   return finish();
 }
 
-function planDocument(project: string, stack: string, { resources, outputs }: Recording): PlanDocument {
+function planDocument(
+  project: string,
+  stack: string,
+  { resources, outputs }: Recording,
+  review: PolicyReview,
+): PlanDocument {
   const byType: Record<string, number> = {};
   for (const r of resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
   return {
@@ -96,7 +174,8 @@ function planDocument(project: string, stack: string, { resources, outputs }: Re
     project,
     resources,
     outputs,
-    violations: [],
+    policy: review.summary,
+    violations: review.violations,
     summary: {
       resourceCount: resources.length,
       byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
