@@ -211,6 +211,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /** Secrets Manager secret holding `{ username, password }` for SCRAM; never the value. */
   public readonly credentialSecretArn: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
+  /** Key that encrypts the data and the SCRAM secret; secret readers need kms:Decrypt on it. */
+  public readonly kmsKeyArn: pulumi.Output<string>;
   /** Names of the declared topics, in the order given; known once each topic exists. */
   public readonly topicNames: pulumi.Output<string>[];
 
@@ -302,11 +304,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.clusterArn = cluster.arn;
     this.bootstrapBrokersSaslScram = cluster.bootstrapBrokersSaslScram;
     this.securityGroupId = securityGroup.id;
+    this.kmsKeyArn = dataKey.keyArn;
     this.registerOutputs({
       clusterArn: this.clusterArn,
       bootstrapBrokersSaslScram: this.bootstrapBrokersSaslScram,
       credentialSecretArn: this.credentialSecretArn,
       securityGroupId: this.securityGroupId,
+      kmsKeyArn: this.kmsKeyArn,
       topicNames: this.topicNames,
     });
   }

@@ -156,6 +156,8 @@ export function shardedMysqlNameProblems(name: string, args: ShardedMysqlArgs): 
  */
 export class ShardedMysql extends pulumi.ComponentResource {
   public readonly shardMap: pulumi.Output<ShardEndpoint[]>;
+  /** Each shard's master user secret ARN, in shard order: what a reader of the shard map must read. */
+  public readonly shardSecretArns: pulumi.Output<string>[];
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly clusterIdentifiers: pulumi.Output<string>[];
@@ -288,6 +290,7 @@ export class ShardedMysql extends pulumi.ComponentResource {
           }),
       ),
     );
+    this.shardSecretArns = shards.map((_, id) => this.shardMap.apply((map) => map[id]?.secretArn ?? ""));
     this.securityGroupId = securityGroup.id;
     this.kmsKeyArn = key.keyArn;
     this.clusterIdentifiers = shards.map((cluster) => cluster.clusterIdentifier);

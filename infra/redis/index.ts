@@ -155,6 +155,8 @@ export class RedisCluster extends pulumi.ComponentResource {
   /** Secrets Manager secret holding `{ password }`, the AUTH token. */
   public readonly authSecretArn: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
+  /** Key that encrypts the data, the AUTH token secret and the logs; secret readers need kms:Decrypt on it. */
+  public readonly kmsKeyArn: pulumi.Output<string>;
   /** Clients must connect with TLS (`rediss://`, or ioredis `tls: {}`). */
   public readonly tls: true;
 
@@ -269,12 +271,14 @@ export class RedisCluster extends pulumi.ComponentResource {
     this.port = port;
     this.authSecretArn = authToken.secretArn;
     this.securityGroupId = securityGroup.id;
+    this.kmsKeyArn = key.keyArn;
     this.tls = true;
     this.registerOutputs({
       configurationEndpoint: this.configurationEndpoint,
       port: this.port,
       authSecretArn: this.authSecretArn,
       securityGroupId: this.securityGroupId,
+      kmsKeyArn: this.kmsKeyArn,
       tls: this.tls,
     });
   }

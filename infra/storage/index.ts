@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import {
+  cloudFrontDecryptGrant,
+  cloudFrontReadStatements,
   logDeliveryStatements,
   policyDocument,
   replicationPermissions,
@@ -48,6 +50,14 @@ export interface TieredStorageArgs {
   readonly accessLogRetentionDays?: number;
   /** Copy the archive bucket to a bucket in a second region. @default none (no copy) */
   readonly replication?: StorageReplicationArgs;
+  /**
+   * CloudFront distributions that read the static assets through origin access control. The bucket
+   * policy lets CloudFront fetch objects for exactly these distributions, and the key policy lets
+   * CloudFront decrypt for this account's distributions. A distribution needs the bucket's domain
+   * name first, so pass its ARN through `pulumi.deferredOutput()` and resolve that once the
+   * distribution exists (an unresolved one stalls the program). @default [] (no CDN reads the bucket)
+   */
+  readonly cdnDistributionArns?: readonly pulumi.Input<string>[];
   /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
   readonly protect?: boolean;
 }
@@ -119,6 +129,17 @@ export function tieredStorageArgsProblems(args: TieredStorageArgs): Problem[] {
     "a positive integer (S3 expires objects after 1 day at the earliest)",
   );
 
+  (args.cdnDistributionArns ?? []).forEach((arn, i) => {
+    if (typeof arn !== "string") return;
+    check(
+      new RegExp(`^arn:aws:cloudfront::${args.accountId}:distribution/[A-Z0-9]+$`).test(arn),
+      `cdnDistributionArns[${i}]`,
+      arn,
+      `the ARN of a CloudFront distribution of account ${args.accountId}, ` +
+        `e.g. "arn:aws:cloudfront::${args.accountId}:distribution/E2QWRUHEXAMPLE"`,
+    );
+  });
+
   if (args.replication) {
     const drRegion = args.replication.region;
     check(
@@ -161,9 +182,9 @@ function archiveLifecycle(t: Required<ArchiveTieringArgs>): LifecycleRule[] {
   ];
 }
 
-interface BucketSpec {
+export interface BucketSpec {
   readonly protect: boolean;
-  /** Customer-managed key for SSE-KMS; absent means SSE-S3, which only the access-log bucket uses. */
+  /** Customer-managed key for SSE-KMS; absent means SSE-S3, which only log buckets use. */
   readonly kmsKeyArn?: pulumi.Input<string>;
   readonly lifecycleRules: LifecycleRule[];
   /** Statements the bucket policy grants besides the TLS-only denies. */
@@ -172,10 +193,110 @@ interface BucketSpec {
   readonly provider?: pulumi.ProviderResource;
 }
 
-interface SecureBucket {
+export interface SecureBucket {
   readonly bucket: aws.s3.Bucket;
   readonly versioning: aws.s3.BucketVersioning;
   readonly policy: aws.s3.BucketPolicy;
+}
+
+/**
+ * A private bucket with the settings every Crest bucket shares: versioned, encrypted, public access
+ * blocked, ACLs disabled, TLS 1.2+ required, and a lifecycle. With `protect` it is Pulumi-protected
+ * and keeps its objects on destroy; without it `pulumi destroy` empties and removes it.
+ */
+export function secureBucket(name: string, spec: BucketSpec, parent: pulumi.Resource): SecureBucket {
+  const opts = { parent, provider: spec.provider };
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: !spec.protect }, { ...opts, protect: spec.protect });
+  new aws.s3.BucketOwnershipControls(
+    name,
+    { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    opts,
+  );
+  const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+    name,
+    {
+      bucket: bucket.bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  const versioning = new aws.s3.BucketVersioning(
+    name,
+    { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    name,
+    {
+      bucket: bucket.bucket,
+      rules: [
+        spec.kmsKeyArn
+          ? {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: spec.kmsKeyArn,
+              },
+              // One data key per bucket instead of a KMS call per object: cheaper, and far
+              // below the KMS request quota under high write rates.
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    },
+    opts,
+  );
+  // Noncurrent-version rules need versioning in place first.
+  new aws.s3.BucketLifecycleConfiguration(
+    name,
+    {
+      bucket: bucket.bucket,
+      rules: spec.lifecycleRules,
+      // Objects under 128 KB stay put: colder classes bill them as 128 KB plus per-object overhead.
+      transitionDefaultMinimumObjectSize: "all_storage_classes_128K",
+    },
+    { ...opts, dependsOn: [versioning] },
+  );
+  // After the public access block, so no policy is ever live on a bucket without it.
+  const policy = new aws.s3.BucketPolicy(
+    name,
+    {
+      bucket: bucket.bucket,
+      policy: policyDocument([...tlsOnlyStatements(bucket.arn), ...(spec.allow?.(bucket.arn) ?? [])]),
+    },
+    { ...opts, dependsOn: [publicAccessBlock] },
+  );
+  return { bucket, versioning, policy };
+}
+
+/** A bucket that AWS services deliver logs to, under the statements `allow` grants them. */
+export interface LogBucketSpec {
+  readonly protect: boolean;
+  /** Days a log object is kept. */
+  readonly retentionDays: number;
+  readonly allow: (bucketArn: pulumi.Output<string>) => Statement[];
+}
+
+/**
+ * A log bucket: SSE-S3 rather than SSE-KMS, because S3 server access logging and ALB access logs
+ * cannot deliver to an SSE-KMS bucket; logs expire after `retentionDays`.
+ */
+export function logBucket(name: string, spec: LogBucketSpec, parent: pulumi.Resource): SecureBucket {
+  return secureBucket(
+    name,
+    {
+      protect: spec.protect,
+      lifecycleRules: [
+        wholeBucketRule("expire-access-logs", noncurrentGraceDays, {
+          expiration: { days: spec.retentionDays },
+        }),
+      ],
+      allow: spec.allow,
+    },
+    parent,
+  );
 }
 
 /**
@@ -183,7 +304,7 @@ interface SecureBucket {
  * TLS 1.2+ required: an archive that tiers objects down from Standard to Standard-IA, Glacier
  * Instant Retrieval and Deep Archive; the static assets the CDN serves; and the bucket that
  * receives both buckets' server access logs. The archive is optionally replicated to a second
- * region. With `protect`, buckets and keys are Pulumi-protected and a bucket that still holds
+ * region, and the static assets optionally readable by CloudFront distributions (OAC). With `protect`, buckets and keys are Pulumi-protected and a bucket that still holds
  * objects cannot be deleted; without it (dev), `pulumi destroy` empties and removes them.
  */
 export class TieredStorage extends pulumi.ComponentResource {
@@ -203,6 +324,7 @@ export class TieredStorage extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const tiering = archiveTiering(args.archive);
 
+    const cdnDistributionArns = args.cdnDistributionArns ?? [];
     // Losing the key loses every object it encrypts, so it is protected like the buckets.
     const key = new EncryptionKey(
       `${name}-s3`,
@@ -210,35 +332,41 @@ export class TieredStorage extends pulumi.ComponentResource {
         description: `Encrypts the archive and static-asset buckets of ${name}`,
         accountId: args.accountId,
         alias: `${name}-s3`,
+        serviceGrants: cdnDistributionArns.length > 0 ? [cloudFrontDecryptGrant(args.accountId)] : [],
       },
       { parent: this, protect },
     );
-    const archive = this.secureBucket(`${name}-archive`, {
-      protect,
-      kmsKeyArn: key.keyArn,
-      lifecycleRules: archiveLifecycle(tiering),
-    });
-    const staticAssets = this.secureBucket(`${name}-static-assets`, {
-      protect,
-      kmsKeyArn: key.keyArn,
-      lifecycleRules: [wholeBucketRule("old-deploys", noncurrentGraceDays)],
-    });
+    const archive = secureBucket(
+      `${name}-archive`,
+      { protect, kmsKeyArn: key.keyArn, lifecycleRules: archiveLifecycle(tiering) },
+      this,
+    );
+    const staticAssets = secureBucket(
+      `${name}-static-assets`,
+      {
+        protect,
+        kmsKeyArn: key.keyArn,
+        lifecycleRules: [wholeBucketRule("old-deploys", noncurrentGraceDays)],
+        ...(cdnDistributionArns.length > 0
+          ? { allow: (arn: pulumi.Output<string>) => cloudFrontReadStatements(arn, cdnDistributionArns) }
+          : {}),
+      },
+      this,
+    );
 
     const logSources = [
       { sid: "Archive", name: "archive", source: archive },
       { sid: "StaticAssets", name: "static-assets", source: staticAssets },
     ].map((s) => ({ ...s, prefix: `${s.name}/`, bucketArn: s.source.bucket.arn }));
-    const accessLogs = this.secureBucket(`${name}-access-logs`, {
-      protect,
-      // No kmsKeyArn: S3 server access logging cannot deliver to a bucket whose default encryption
-      // is SSE-KMS, so this bucket alone is encrypted with SSE-S3 (AES256).
-      lifecycleRules: [
-        wholeBucketRule("expire-access-logs", noncurrentGraceDays, {
-          expiration: { days: args.accessLogRetentionDays ?? 365 },
-        }),
-      ],
-      allow: (arn) => logDeliveryStatements(arn, args.accountId, logSources),
-    });
+    const accessLogs = logBucket(
+      `${name}-access-logs`,
+      {
+        protect,
+        retentionDays: args.accessLogRetentionDays ?? 365,
+        allow: (arn) => logDeliveryStatements(arn, args.accountId, logSources),
+      },
+      this,
+    );
     for (const { name: sourceName, prefix, source } of logSources) {
       new aws.s3.BucketLogging(
         `${name}-${sourceName}`,
@@ -275,78 +403,6 @@ export class TieredStorage extends pulumi.ComponentResource {
     });
   }
 
-  /** A private bucket with the settings every Crest bucket shares (see the class comment). */
-  private secureBucket(name: string, spec: BucketSpec): SecureBucket {
-    const opts = { parent: this, provider: spec.provider };
-    const bucket = new aws.s3.Bucket(
-      name,
-      { forceDestroy: !spec.protect },
-      { ...opts, protect: spec.protect },
-    );
-    new aws.s3.BucketOwnershipControls(
-      name,
-      { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      opts,
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      name,
-      {
-        bucket: bucket.bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      opts,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      name,
-      { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
-      opts,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      name,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          spec.kmsKeyArn
-            ? {
-                applyServerSideEncryptionByDefault: {
-                  sseAlgorithm: "aws:kms",
-                  kmsMasterKeyId: spec.kmsKeyArn,
-                },
-                // One data key per bucket instead of a KMS call per object: cheaper, and far
-                // below the KMS request quota under high write rates.
-                bucketKeyEnabled: true,
-              }
-            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-        ],
-      },
-      opts,
-    );
-    // Noncurrent-version rules need versioning in place first.
-    new aws.s3.BucketLifecycleConfiguration(
-      name,
-      {
-        bucket: bucket.bucket,
-        rules: spec.lifecycleRules,
-        // Objects under 128 KB stay put: colder classes bill them as 128 KB plus per-object overhead.
-        transitionDefaultMinimumObjectSize: "all_storage_classes_128K",
-      },
-      { ...opts, dependsOn: [versioning] },
-    );
-    // After the public access block, so no policy is ever live on a bucket without it.
-    const policy = new aws.s3.BucketPolicy(
-      name,
-      {
-        bucket: bucket.bucket,
-        policy: policyDocument([...tlsOnlyStatements(bucket.arn), ...(spec.allow?.(bucket.arn) ?? [])]),
-      },
-      { ...opts, dependsOn: [publicAccessBlock] },
-    );
-    return { bucket, versioning, policy };
-  }
-
   /**
    * Copies every archive object, encrypted under a key of the other region, to a bucket there
    * with the same protections and lifecycle, so the copy tiers down as the original does.
@@ -369,12 +425,16 @@ export class TieredStorage extends pulumi.ComponentResource {
       },
       { parent: this, providers: [replication.provider], protect },
     );
-    const replica = this.secureBucket(`${name}-archive-dr`, {
-      protect,
-      kmsKeyArn: replicaKey.keyArn,
-      lifecycleRules: archiveLifecycle(tiering),
-      provider: replication.provider,
-    });
+    const replica = secureBucket(
+      `${name}-archive-dr`,
+      {
+        protect,
+        kmsKeyArn: replicaKey.keyArn,
+        lifecycleRules: archiveLifecycle(tiering),
+        provider: replication.provider,
+      },
+      this,
+    );
     const role = new aws.iam.Role(
       `${name}-replication`,
       {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceGrant } from "../kms/encryptionKey";
 
 /** One policy statement; values may be outputs, e.g. the ARN of a bucket not created yet. */
 export type Statement = Record<string, unknown>;
@@ -64,6 +65,44 @@ export function logDeliveryStatements(
       StringEquals: { "aws:SourceAccount": accountId },
     },
   }));
+}
+
+/**
+ * Lets CloudFront read objects through origin access control for these distributions only, as the
+ * CloudFront Developer Guide ("Restrict access to an Amazon S3 origin") shows. No s3:ListBucket:
+ * a missing key answers 403 rather than revealing what exists.
+ */
+export function cloudFrontReadStatements(
+  bucketArn: pulumi.Input<string>,
+  distributionArns: readonly pulumi.Input<string>[],
+): Statement[] {
+  return [
+    {
+      Sid: "CloudFrontReadsThroughOriginAccessControl",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: pulumi.interpolate`${bucketArn}/*`,
+      Condition: { StringEquals: { "AWS:SourceArn": [...distributionArns] } },
+    },
+  ];
+}
+
+/**
+ * Lets CloudFront decrypt SSE-KMS objects it fetches through OAC. The key exists before the buckets
+ * and the distribution (which needs a bucket's domain name), so its policy cannot name the
+ * distribution: it admits this account's distributions, and the bucket policy, which names each
+ * distribution, decides which of them may read at all.
+ */
+export function cloudFrontDecryptGrant(accountId: string): ServiceGrant {
+  return {
+    sid: "CloudFrontDecryptsForThisAccountsDistributions",
+    service: "cloudfront.amazonaws.com",
+    condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ArnLike: { "aws:SourceArn": `arn:aws:cloudfront::${accountId}:distribution/*` },
+    },
+  };
 }
 
 /** Only S3, acting for this account, may assume the replication role. */

@@ -72,6 +72,16 @@ const dev = withReplication.then(() =>
   ),
 );
 
+const distributionArn = "arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE";
+const withCdn = dev.then(() =>
+  recordProgram(
+    "crest",
+    "test",
+    () => new TieredStorage("store", { ...args, cdnDistributionArns: [distributionArn] }),
+    { computedOutputs: knownArns },
+  ),
+);
+
 const bucketNames = ["store-access-logs", "store-archive", "store-static-assets"];
 
 /** The resource of `type` that configures the bucket named `bucket` (by its `bucket` input). */
@@ -419,8 +429,62 @@ test("argument checks name the field, the value and what is allowed", () => {
   ]);
 });
 
+test("CloudFront distributions named in cdnDistributionArns, and only they, read and decrypt the static assets", async () => {
+  const rec = await withCdn;
+  const assets = statementsOf(configOf(rec, "aws:s3/bucketPolicy:BucketPolicy", "store-static-assets"));
+  assert.deepEqual(
+    assets.filter((s) => s.Effect === "Allow"),
+    [
+      {
+        Sid: "CloudFrontReadsThroughOriginAccessControl",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::store-static-assets/*",
+        Condition: { StringEquals: { "AWS:SourceArn": [distributionArn] } },
+      },
+    ],
+  );
+  // The TLS-only denies still come first and still bind CloudFront.
+  assert.deepEqual(
+    assets.filter((s) => s.Effect === "Deny").map((s) => s.Sid),
+    ["DenyInsecureTransport", "DenyTlsBelow12"],
+  );
+  const archive = statementsOf(configOf(rec, "aws:s3/bucketPolicy:BucketPolicy", "store-archive"));
+  assert.deepEqual(
+    archive.filter((s) => s.Effect === "Allow"),
+    [],
+  );
+  const grant = statementsOf(one(rec, "aws:kms/key:Key")).find((s) => s.Sid?.startsWith("CloudFront"));
+  assert.deepEqual(grant?.Principal, { Service: "cloudfront.amazonaws.com" });
+  assert.ok([grant?.Action].flat().includes("kms:Decrypt*"));
+  assert.deepEqual(grant?.Condition, {
+    StringEquals: { "aws:SourceAccount": "123456789012" },
+    ArnLike: { "aws:SourceArn": "arn:aws:cloudfront::123456789012:distribution/*" },
+  });
+});
+
+test("without cdnDistributionArns neither the bucket nor the key mentions CloudFront", async () => {
+  const rec = await prod;
+  for (const r of [...ofType(rec, "aws:s3/bucketPolicy:BucketPolicy"), one(rec, "aws:kms/key:Key")]) {
+    assert.ok(!String(r.inputs.policy).includes("cloudfront"), `${r.urn} grants CloudFront`);
+  }
+});
+
+test("cdnDistributionArns must be distributions of the same account", () => {
+  const other = "arn:aws:cloudfront::999999999999:distribution/E2QWRUHEXAMPLE";
+  assert.deepEqual(tieredStorageArgsProblems({ ...args, cdnDistributionArns: [distributionArn, other] }), [
+    {
+      path: "cdnDistributionArns[1]",
+      value: other,
+      allowed:
+        'the ARN of a CloudFront distribution of account 123456789012, e.g. "arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE"',
+    },
+  ]);
+});
+
 test("bad arguments stop the component before any child is declared", async () => {
-  await dev;
+  await withCdn;
   const registered: string[] = [];
   await assert.rejects(
     recordProgram(

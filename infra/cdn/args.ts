@@ -1,0 +1,179 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { accountIdProblems, integerProblems } from "../lib/placement";
+import type { Problem } from "../lib/problems";
+import type { ApiOrigin } from "../loadbalancer";
+import { logRetentionDaysProblems } from "../loadbalancer/accessLogs";
+import { acmFirstNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../loadbalancer/dns";
+import type { CacheTtl } from "./policies";
+import { rateLimitRange } from "./webAcl";
+
+export const priceClasses = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type PriceClass = (typeof priceClasses)[number];
+
+/** Static assets: `/static/<key>` in URLs is the object `static/<key>` in the bucket. */
+export const staticAssetsPath = "/static/*";
+const staticAssetsPrefix = staticAssetsPath.slice(0, -1);
+
+/** CloudFront allows 75 cache behaviours per distribution by default; /static/* takes one. */
+const maxCacheablePaths = 74;
+const pathPattern = /^\/[A-Za-z0-9_\-.*$/~"'@:+&]{1,254}$/;
+
+/** CloudFront keeps a response for the origin's `Cache-Control` max-age, clamped to [min, max]. */
+export interface CacheTtlArgs {
+  /** Shortest time a response is kept, even if the origin says less. @default see the field using it */
+  readonly minSeconds?: number;
+  /** Time a response without `Cache-Control` or `Expires` is kept. @default see the field using it */
+  readonly defaultSeconds?: number;
+  /** Longest time a response is kept, even if the origin says more. @default see the field using it */
+  readonly maxSeconds?: number;
+}
+
+export interface CdnArgs {
+  /** Account of the distribution; scopes the log bucket policy. @default none (required) */
+  readonly accountId: string;
+  /** Public name of the API, e.g. `api.example.com`: the distribution's alias and certificate. @default none (required) */
+  readonly domainName: string;
+  /** Public Route 53 hosted zone holding `domainName`. @default none (required) */
+  readonly hostedZoneId: string;
+  /**
+   * An `aws.Provider` for us-east-1, where CloudFront requires its certificate, WAF web ACL and log
+   * delivery source. The caller builds it: a component never creates providers. @default none (required)
+   */
+  readonly usEast1Provider: pulumi.ProviderResource;
+  /** The API behind its load balancer: `LoadBalancer.apiOrigin`. @default none (required) */
+  readonly apiOrigin: ApiOrigin;
+  /** `TieredStorage.staticAssetsBucketRegionalDomainName`; read through origin access control. @default none (required) */
+  readonly staticAssetsBucketRegionalDomainName: pulumi.Input<string>;
+  /**
+   * API GET paths whose answers may be cached briefly and, when the API fails, served from the
+   * static-assets bucket's snapshot at the same key (e.g. `v1/catalog/home`). Only GET and HEAD
+   * reach them. @default ["/v1/catalog/*"]
+   */
+  readonly cacheableApiPaths?: readonly string[];
+  /** How long cacheable API answers are kept. @default { minSeconds: 0, defaultSeconds: 10, maxSeconds: 60 } */
+  readonly apiCacheTtl?: CacheTtlArgs;
+  /** How long static assets are kept. @default { minSeconds: 0, defaultSeconds: 86400, maxSeconds: 31536000 } */
+  readonly staticAssetsTtl?: CacheTtlArgs;
+  /**
+   * Requests one client IP may send in any 5 minutes before WAF answers it 429 (10–2,000,000,000).
+   * Mobile carriers put many users behind one address: set it from real traffic. @default 2000
+   */
+  readonly rateLimitPerIp?: number;
+  /** Edge locations used: `PriceClass_100` (cheapest), `PriceClass_200`, `PriceClass_All` (every edge, lowest latency in Asia). @default "PriceClass_All" */
+  readonly priceClass?: PriceClass;
+  /** Days the access logs are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
+  /** Pulumi `protect` on the access-log bucket, which also keeps its objects on destroy. @default true */
+  readonly protect?: boolean;
+}
+
+export const defaultCacheableApiPaths = ["/v1/catalog/*"];
+export const defaultApiTtl: CacheTtl = { minSeconds: 0, defaultSeconds: 10, maxSeconds: 60 };
+export const defaultStaticTtl: CacheTtl = { minSeconds: 0, defaultSeconds: 86_400, maxSeconds: 31_536_000 };
+
+export function resolveTtl(ttl: CacheTtlArgs = {}, defaults: CacheTtl): CacheTtl {
+  return {
+    minSeconds: ttl.minSeconds ?? defaults.minSeconds,
+    defaultSeconds: ttl.defaultSeconds ?? defaults.defaultSeconds,
+    maxSeconds: ttl.maxSeconds ?? defaults.maxSeconds,
+  };
+}
+
+function ttlProblems(path: string, ttl: CacheTtl): Problem[] {
+  const { minSeconds: min, defaultSeconds: def, maxSeconds: max } = ttl;
+  const whole = (v: number) => Number.isInteger(v) && v >= 0;
+  const problems: Problem[] = [];
+  if (!whole(min))
+    problems.push({ path: `${path}.minSeconds`, value: min, allowed: "a non-negative integer" });
+  if (!(Number.isInteger(max) && max >= 1)) {
+    problems.push({
+      path: `${path}.maxSeconds`,
+      value: max,
+      allowed: "a positive integer (a policy that caches nothing may not have a cache key)",
+    });
+  }
+  if (problems.length === 0 && max < min) {
+    problems.push({
+      path: `${path}.maxSeconds`,
+      value: max,
+      allowed: `an integer of at least ${path}.minSeconds (${min}): CloudFront requires min ≤ default ≤ max`,
+    });
+  }
+  if (problems.length === 0 && !(whole(def) && def >= min && def <= max)) {
+    problems.push({
+      path: `${path}.defaultSeconds`,
+      value: def,
+      allowed: `an integer from ${path}.minSeconds (${min}) to ${path}.maxSeconds (${max}): CloudFront requires min ≤ default ≤ max`,
+    });
+  }
+  return problems;
+}
+
+function cacheablePathProblems(paths: readonly string[]): Problem[] {
+  if (paths.length < 1 || paths.length > maxCacheablePaths) {
+    return [
+      {
+        path: "cacheableApiPaths",
+        value: `${paths.length} paths`,
+        allowed: `1 to ${maxCacheablePaths} path patterns (the failover origin group serves them; CloudFront allows 75 cache behaviours, /static/* takes one)`,
+      },
+    ];
+  }
+  return paths.flatMap((p, i): Problem[] => {
+    const path = `cacheableApiPaths[${i}]`;
+    if (!pathPattern.test(p) || p === "/*" || p.startsWith(staticAssetsPrefix)) {
+      return [
+        {
+          path,
+          value: p,
+          allowed:
+            "a CloudFront path pattern of 2–255 characters starting with / (A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + &), " +
+            "neither /* (the uncached default) nor under /static/ (the assets)",
+        },
+      ];
+    }
+    return paths.indexOf(p) === i ? [] : [{ path, value: p, allowed: "each path pattern at most once" }];
+  });
+}
+
+/** Every argument but the provider (a live object, not a value) checked; empty when all are valid. */
+export function cdnArgsProblems(args: Omit<CdnArgs, "usEast1Provider">): Problem[] {
+  const problems = [
+    ...accountIdProblems(args.accountId),
+    ...domainNameProblems(
+      "domainName",
+      args.domainName,
+      acmFirstNameMaxLength,
+      "ACM allows 64 characters in a certificate's first name",
+    ),
+    ...hostedZoneIdProblems("hostedZoneId", args.hostedZoneId),
+    ...cacheablePathProblems(args.cacheableApiPaths ?? defaultCacheableApiPaths),
+    ...ttlProblems("apiCacheTtl", resolveTtl(args.apiCacheTtl, defaultApiTtl)),
+    ...ttlProblems("staticAssetsTtl", resolveTtl(args.staticAssetsTtl, defaultStaticTtl)),
+    ...integerProblems(
+      "rateLimitPerIp",
+      args.rateLimitPerIp,
+      rateLimitRange.min,
+      rateLimitRange.max,
+      "AWS WAF's range for a rate-based rule's requests per 5 minutes",
+    ),
+    ...logRetentionDaysProblems("accessLogRetentionDays", args.accessLogRetentionDays),
+  ];
+  const header = args.apiOrigin.verifyHeaderName;
+  if (!/^[A-Za-z0-9-]{1,40}$/.test(header) || /^x-(amz|edge)-/i.test(header)) {
+    problems.push({
+      path: "apiOrigin.verifyHeaderName",
+      value: header,
+      allowed:
+        "1–40 letters, digits or hyphens (an ALB header condition's limit), not starting with X-Amz- or X-Edge- (reserved by CloudFront)",
+    });
+  }
+  if (args.priceClass !== undefined && !priceClasses.includes(args.priceClass)) {
+    problems.push({
+      path: "priceClass",
+      value: args.priceClass,
+      allowed: `one of ${priceClasses.join(", ")}`,
+    });
+  }
+  return problems;
+}

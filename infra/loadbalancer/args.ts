@@ -1,0 +1,117 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { accountIdProblems, availabilityZoneProblems, integerProblems } from "../lib/placement";
+import type { Problem } from "../lib/problems";
+import { maxAvailabilityZones, vpcCidrProblems } from "../network/subnetPlan";
+import { logRetentionDaysProblems } from "./accessLogs";
+import { apiDomainNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "./dns";
+
+/** How CloudFront reaches the API behind the ALB. */
+export interface ApiOrigin {
+  /** Host name CloudFront connects to over HTTPS; the ALB's certificate covers it. */
+  readonly domainName: pulumi.Input<string>;
+  /** Name of the header the ALB requires on every request. */
+  readonly verifyHeaderName: string;
+  /** Its value: a Pulumi secret, encrypted in state and `[secret]` in every plan. */
+  readonly verifyHeaderValue: pulumi.Input<string>;
+}
+
+export interface LoadBalancerArgs {
+  /** Account the load balancer lives in; scopes the log bucket policy and keys. @default none (required) */
+  readonly accountId: string;
+  /** Region of the load balancer; picks who delivers its access logs. @default none (required) */
+  readonly region: string;
+  /** VPC of the public subnets and the API pods. @default none (required) */
+  readonly vpcId: pulumi.Input<string>;
+  /** CIDR of that VPC: the only place the load balancer may send traffic to. @default none (required) */
+  readonly vpcCidr: string;
+  /** Public subnets, one per AZ, in the order of `availabilityZones`. @default none (required) */
+  readonly publicSubnetIds: readonly pulumi.Input<string>[];
+  /** AZ names matching `publicSubnetIds`; the load balancer has a node in each. @default none (required) */
+  readonly availabilityZones: readonly string[];
+  /**
+   * Public name of the API, e.g. `api.example.com`. CloudFront serves it; the load balancer answers
+   * as `origin.<domainName>`, the name its certificate and alias record carry. @default none (required)
+   */
+  readonly domainName: string;
+  /** Public Route 53 hosted zone holding `domainName`. @default none (required) */
+  readonly hostedZoneId: string;
+  /** Port the API pods listen on; the target group sends HTTP there. @default 8080 */
+  readonly targetPort?: number;
+  /**
+   * Path the load balancer probes on each pod; 200 means it takes traffic. A path that checks shared
+   * dependencies would take every pod out at once when one fails. @default "/healthz"
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Seconds a deregistering pod keeps receiving in-flight requests (0–3600). Pods should sleep this
+   * long in a preStop hook before stopping. @default 30
+   */
+  readonly deregistrationDelaySeconds?: number;
+  /** Seconds a new pod ramps up to its full share of requests (0 = off, or 30–900). @default 30 */
+  readonly slowStartSeconds?: number;
+  /** Days the access logs are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * Deletion protection on the load balancer, and Pulumi `protect` on the access-log bucket.
+   * @default true
+   */
+  readonly protect?: boolean;
+}
+
+export function loadBalancerArgsProblems(args: LoadBalancerArgs): Problem[] {
+  const problems = [
+    ...accountIdProblems(args.accountId),
+    ...(/^[a-z]{2}(-[a-z]+)+-\d+$/.test(args.region)
+      ? []
+      : [{ path: "region", value: args.region, allowed: 'an AWS region name, e.g. "eu-west-1"' }]),
+    ...availabilityZoneProblems(args.region, args.availabilityZones, {
+      min: 2,
+      max: maxAvailabilityZones,
+      why: "an ALB needs subnets in at least 2; the network spans at most 6",
+    }),
+    ...vpcCidrProblems("vpcCidr", args.vpcCidr),
+    ...domainNameProblems(
+      "domainName",
+      args.domainName,
+      apiDomainNameMaxLength,
+      "origin.<domainName> must fit the 64 characters ACM allows a certificate's first name",
+    ),
+    ...hostedZoneIdProblems("hostedZoneId", args.hostedZoneId),
+    ...integerProblems("targetPort", args.targetPort, 1, 65535, "a TCP port"),
+    ...integerProblems(
+      "deregistrationDelaySeconds",
+      args.deregistrationDelaySeconds,
+      0,
+      3600,
+      "ELB's deregistration delay range",
+    ),
+    ...logRetentionDaysProblems("accessLogRetentionDays", args.accessLogRetentionDays),
+  ];
+  if (args.publicSubnetIds.length !== args.availabilityZones.length) {
+    problems.push({
+      path: "publicSubnetIds",
+      value: `${args.publicSubnetIds.length} subnet ids`,
+      allowed: `one public subnet per availability zone: ${args.availabilityZones.length}, in the order of availabilityZones`,
+    });
+  }
+  const path = args.healthCheckPath;
+  if (path !== undefined && !/^\/[\x21-\x7e]{0,1023}$/.test(path)) {
+    problems.push({
+      path: "healthCheckPath",
+      value: path,
+      allowed: "an absolute URL path of 1–1024 visible ASCII characters starting with / (ELB's limit)",
+    });
+  }
+  const slowStart = args.slowStartSeconds;
+  if (
+    slowStart !== undefined &&
+    !(slowStart === 0 || (Number.isInteger(slowStart) && slowStart >= 30 && slowStart <= 900))
+  ) {
+    problems.push({
+      path: "slowStartSeconds",
+      value: slowStart,
+      allowed: "0 (off) or an integer from 30 to 900 (ELB's slow start range)",
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,384 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import ipaddr from "ipaddr.js";
+import type { z } from "zod";
+import { type RuntimeConfigInput, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import { accountIdProblems } from "../lib/placement";
+import type { Problem } from "../lib/problems";
+
+/** The three ways the app image runs (`node dist/main.js <mode>`). */
+export type WorkloadMode = "api" | "worker" | "smoke";
+
+/** The app image, built from source by Pulumi and pushed to the component's ECR repository. */
+export interface WorkloadImageArgs {
+  /** Build context, an absolute directory (the repository root for Crest's app). @default none (required) */
+  readonly context: string;
+  /** Dockerfile, relative to `context`, e.g. `app/Dockerfile`. @default none (required) */
+  readonly dockerfile: string;
+  /**
+   * Files and folders (relative to `context`) the Dockerfile copies. Their bytes, with the
+   * Dockerfile's, name the image tag, so a tag never points at two different images (the repository's
+   * tags are immutable). `node_modules` and dot-folders inside them are not read. @default none (required)
+   */
+  readonly sources: readonly string[];
+  /** CPU architecture of the image; pods are pinned to nodes of the same one. @default "linux/arm64" */
+  readonly platform?: "linux/amd64" | "linux/arm64";
+}
+
+/** Size and autoscaling of one Deployment. */
+export interface DeploymentSizeArgs {
+  /** HPA floor (≥ 1). The Deployment leaves `replicas` to the HPA. @default none (required) */
+  readonly minReplicas: number;
+  /** HPA ceiling (≥ minReplicas). @default none (required) */
+  readonly maxReplicas: number;
+  /** CPU request and limit per pod, e.g. `{ request: "250m", limit: "1" }`. @default none (required) */
+  readonly cpu: { readonly request: string; readonly limit: string };
+  /** Memory request and limit per pod, e.g. `{ request: "512Mi", limit: "512Mi" }`. @default none (required) */
+  readonly memory: { readonly request: string; readonly limit: string };
+  /** Average CPU use, in % of the request, the HPA holds. @default 60 */
+  readonly targetCpuUtilization?: number;
+  /** Average memory use, in % of the request, the HPA holds. @default 80 */
+  readonly targetMemoryUtilization?: number;
+}
+
+export interface WorkerSizeArgs extends DeploymentSizeArgs {
+  /**
+   * Partitions of the orders topic. A consumer beyond the partition count gets none and idles, so
+   * `maxReplicas` may not exceed it. @default none (not checked)
+   */
+  readonly ordersPartitions?: number;
+  /**
+   * Average `crest_consumer_lag` per worker pod the HPA aims for, as a third (Pods) metric. Needs a
+   * custom-metrics adapter (prometheus-adapter) serving `crest_consumer_lag` from the pods' /metrics;
+   * without one the HPA still scales on CPU and memory, which metrics-server serves.
+   * @default none (CPU and memory only)
+   */
+  readonly consumerLagPerPod?: number;
+}
+
+/** Secrets Manager ARNs of every secret the app reads, named as in app/src/contract/secretNames.ts. */
+export interface WorkloadSecretArns {
+  /** Master credentials of each MySQL shard, indexed by shard id. @default none (required) */
+  readonly mysqlShards: readonly pulumi.Input<string>[];
+  /** Valkey/Redis AUTH token. @default none (required) */
+  readonly redisAuth: pulumi.Input<string>;
+  /** Kafka SASL/SCRAM credentials. @default none (required) */
+  readonly kafkaScram: pulumi.Input<string>;
+  /** The mini-program's WeChat AppSecret. @default none (required) */
+  readonly wechatAppSecret: pulumi.Input<string>;
+  /** HMAC key that signs session tokens. @default none (required) */
+  readonly sessionSigningKey: pulumi.Input<string>;
+}
+
+/** A Kubernetes service account that needs an IAM role (IRSA) to mount its pods' secrets. */
+export interface WorkloadIdentity {
+  readonly mode: WorkloadMode;
+  /** With `serviceAccountName`, the trust condition's subject `system:serviceaccount:<namespace>:<name>`. */
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  /**
+   * The secrets this account's pods mount, and nothing more: the role needs
+   * `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` on exactly these ARNs, and
+   * `kms:Decrypt` on the keys that encrypt them.
+   */
+  readonly secretArns: readonly pulumi.Input<string>[];
+}
+
+/** The RuntimeConfig without its `service` section, which the component owns (see `service`). */
+export type RuntimeConfigSource = Omit<RuntimeConfigInput, "service">;
+export type ServiceSettingsInput = z.input<typeof serviceSettingsSchema>;
+
+export interface WorkloadArgs {
+  /** Account of the image repository; scopes its key policy and names the registry. @default none (required) */
+  readonly accountId: string;
+  /** Region of the repository, the cluster and the secrets. @default none (required) */
+  readonly region: string;
+  /** Provider of the cluster the workload runs on. @default none (required) */
+  readonly kubernetesProvider: k8s.Provider;
+  /** Namespace the component creates and owns. @default "crest" */
+  readonly namespace?: string;
+  /** Where the app image is built from. @default none (required) */
+  readonly image: WorkloadImageArgs;
+  /** The app's RuntimeConfig (data-tier endpoints, topics, buckets, secret ARNs). @default none (required) */
+  readonly runtimeConfig: pulumi.Input<RuntimeConfigSource>;
+  /**
+   * The RuntimeConfig's `service` section. Plain values: ports, probes and grace periods follow
+   * from it. @default {} (the app's defaults: port 8080, 25 s shutdown grace, 5 s drain delay)
+   */
+  readonly service?: ServiceSettingsInput;
+  /** The secrets the pods mount as files; must be the ARNs the RuntimeConfig names. @default none (required) */
+  readonly secrets: WorkloadSecretArns;
+  /**
+   * Returns the ARN of the IAM role one service account assumes (IRSA); called once per mode.
+   * @default none (required)
+   */
+  readonly serviceAccountRoleArn: (identity: WorkloadIdentity) => pulumi.Input<string>;
+  /** The API Deployment's size and autoscaling. @default none (required) */
+  readonly api: DeploymentSizeArgs;
+  /** The order worker Deployment's size and autoscaling. @default none (required) */
+  readonly worker: WorkerSizeArgs;
+  /** AZs the cluster's nodes span; the API spreads over all of them. @default none (required) */
+  readonly availabilityZones: readonly string[];
+  /** VPC CIDR: the ALB and kubelet probes come from it, and the data stores live in it. @default none (required) */
+  readonly vpcCidr: string;
+  /** TCP ports of the data stores the pods may connect to (MySQL, Redis, Kafka). @default none (required) */
+  readonly dataStorePorts: readonly number[];
+  /** ARN of the ALB target group (target type `ip`) that receives the API pods. @default none (required) */
+  readonly targetGroupArn: pulumi.Input<string>;
+  /** Public HTTPS URL of the CDN in front of the API; the smoke test runs against it too. @default none (required) */
+  readonly cdnUrl: pulumi.Input<string>;
+  /**
+   * Cluster add-ons the workload needs running first: the load balancer controller (which serves the
+   * TargetGroupBinding kind and injects readiness gates) and the Secrets Store CSI driver and its AWS
+   * provider (SecretProviderClass, secret volumes). The namespace, and so every object in it, waits
+   * for them. @default []
+   */
+  readonly clusterAddons?: readonly pulumi.Resource[];
+  /** Resources the smoke test must wait for besides the workload, e.g. the CDN distribution. @default [] */
+  readonly smokeDependsOn?: readonly pulumi.Resource[];
+  /** Deadline of the smoke Job, in seconds; past it the Job fails, and so does `pulumi up`. @default 600 */
+  readonly smokeTimeoutSeconds?: number;
+  /**
+   * Seconds an API pod keeps serving after it is told to stop, while the ALB deregisters it; at least
+   * the target group's deregistration delay. @default 30 (the load balancer's default delay)
+   */
+  readonly preStopSleepSeconds?: number;
+  /** Images the repository keeps (older ones expire), enough to roll back. @default 50 */
+  readonly keepImages?: number;
+  /** Pulumi `protect` on the image repository, and no force-delete of its images. @default true */
+  readonly protect?: boolean;
+}
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const secretArn = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const targetGroupArn = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/.+$/;
+const cpuQuantity = /^(\d+)m$|^(\d+(?:\.\d{1,3})?)$/;
+const memoryQuantity = /^(\d+)(Ki|Mi|Gi)$/;
+const memoryUnits = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 } as const;
+const maxMysqlShards = 64;
+
+/** Millicores of a CPU quantity in the forms Crest accepts ("250m", "1", "1.5"); undefined otherwise. */
+export function millicores(quantity: string): number | undefined {
+  const match = cpuQuantity.exec(quantity);
+  if (!match) return undefined;
+  return match[1] !== undefined ? Number(match[1]) : Math.round(Number(match[2]) * 1000);
+}
+
+/** Bytes of a memory quantity in the forms Crest accepts ("512Mi", "1Gi"); undefined otherwise. */
+export function memoryBytes(quantity: string): number | undefined {
+  const match = memoryQuantity.exec(quantity);
+  if (!match) return undefined;
+  return Number(match[1]) * memoryUnits[match[2] as keyof typeof memoryUnits];
+}
+
+function integerProblem(path: string, value: unknown, min: number, max: number, why = ""): Problem[] {
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+    ? []
+    : [{ path, value, allowed: `an integer from ${min} to ${max}${why}` }];
+}
+
+/** A plain string must match; an Output is checked by the service that receives it. */
+function patternProblem(
+  path: string,
+  value: pulumi.Input<string>,
+  pattern: RegExp,
+  allowed: string,
+): Problem[] {
+  return typeof value === "string" && !pattern.test(value) ? [{ path, value, allowed }] : [];
+}
+
+function quantityProblems(
+  path: string,
+  pair: { readonly request: string; readonly limit: string },
+  parse: (quantity: string) => number | undefined,
+  form: string,
+): Problem[] {
+  const request = parse(pair.request);
+  const limit = parse(pair.limit);
+  const problems: Problem[] = [];
+  if (!request)
+    problems.push({ path: `${path}.request`, value: pair.request, allowed: `a quantity above 0 ${form}` });
+  if (!limit)
+    problems.push({ path: `${path}.limit`, value: pair.limit, allowed: `a quantity above 0 ${form}` });
+  if (request && limit && limit < request) {
+    problems.push({
+      path: `${path}.limit`,
+      value: pair.limit,
+      allowed: `at least the request (${pair.request})`,
+    });
+  }
+  return problems;
+}
+
+function sizeProblems(path: string, size: DeploymentSizeArgs): Problem[] {
+  const problems = integerProblem(`${path}.minReplicas`, size.minReplicas, 1, 1000);
+  if (Number.isInteger(size.minReplicas)) {
+    problems.push(
+      ...integerProblem(
+        `${path}.maxReplicas`,
+        size.maxReplicas,
+        Math.max(1, size.minReplicas),
+        1000,
+        " (at least minReplicas)",
+      ),
+    );
+  }
+  problems.push(...quantityProblems(`${path}.cpu`, size.cpu, millicores, 'in cores, e.g. "250m" or "1"'));
+  problems.push(
+    ...quantityProblems(`${path}.memory`, size.memory, memoryBytes, 'in Ki, Mi or Gi, e.g. "512Mi"'),
+  );
+  for (const [field, value] of [
+    ["targetCpuUtilization", size.targetCpuUtilization],
+    ["targetMemoryUtilization", size.targetMemoryUtilization],
+  ] as const) {
+    if (value !== undefined) {
+      problems.push(...integerProblem(`${path}.${field}`, value, 10, 100, " (% of the request)"));
+    }
+  }
+  return problems;
+}
+
+function workerProblems(worker: WorkerSizeArgs): Problem[] {
+  const problems = sizeProblems("worker", worker);
+  if (worker.ordersPartitions !== undefined) {
+    const partitions = integerProblem("worker.ordersPartitions", worker.ordersPartitions, 1, 10_000);
+    problems.push(...partitions);
+    if (partitions.length === 0 && worker.maxReplicas > worker.ordersPartitions) {
+      problems.push({
+        path: "worker.maxReplicas",
+        value: worker.maxReplicas,
+        allowed: `at most ordersPartitions (${worker.ordersPartitions}): a consumer beyond the partitions idles`,
+      });
+    }
+  }
+  if (worker.consumerLagPerPod !== undefined) {
+    problems.push(...integerProblem("worker.consumerLagPerPod", worker.consumerLagPerPod, 1, 10_000_000));
+  }
+  return problems;
+}
+
+function imageProblems(image: WorkloadImageArgs): Problem[] {
+  if (!existsSync(image.context) || !statSync(image.context).isDirectory()) {
+    return [{ path: "image.context", value: image.context, allowed: "an existing directory" }];
+  }
+  const problems: Problem[] = [];
+  const dockerfile = join(image.context, image.dockerfile);
+  if (!existsSync(dockerfile) || !statSync(dockerfile).isFile()) {
+    problems.push({
+      path: "image.dockerfile",
+      value: image.dockerfile,
+      allowed: "a file under image.context",
+    });
+  }
+  if (image.sources.length === 0) {
+    problems.push({
+      path: "image.sources",
+      value: [],
+      allowed: "at least one file or folder the Dockerfile copies",
+    });
+  }
+  image.sources.forEach((source, i) => {
+    if (
+      source.startsWith("/") ||
+      source.split("/").includes("..") ||
+      !existsSync(join(image.context, source))
+    ) {
+      problems.push({
+        path: `image.sources[${i}]`,
+        value: source,
+        allowed: "an existing path inside image.context",
+      });
+    }
+  });
+  return problems;
+}
+
+/** The app's own schema decides (ports, grace periods, the drain inside the grace). */
+function serviceProblems(service: ServiceSettingsInput | undefined): Problem[] {
+  const parsed = serviceSettingsSchema.safeParse(service ?? {});
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    let value: unknown = service;
+    for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+    return { path: ["service", ...path].join("."), value, allowed: issue.message };
+  });
+}
+
+function secretProblems(secrets: WorkloadSecretArns): Problem[] {
+  const allowed = "a Secrets Manager secret ARN";
+  const problems: Problem[] = [];
+  if (secrets.mysqlShards.length < 1 || secrets.mysqlShards.length > maxMysqlShards) {
+    problems.push({
+      path: "secrets.mysqlShards",
+      value: `${secrets.mysqlShards.length} ARNs`,
+      allowed: `one ARN per shard, 1 to ${maxMysqlShards}`,
+    });
+  }
+  secrets.mysqlShards.forEach((arn, i) => {
+    problems.push(...patternProblem(`secrets.mysqlShards[${i}]`, arn, secretArn, allowed));
+  });
+  for (const field of ["redisAuth", "kafkaScram", "wechatAppSecret", "sessionSigningKey"] as const) {
+    problems.push(...patternProblem(`secrets.${field}`, secrets[field], secretArn, allowed));
+  }
+  return problems;
+}
+
+function placementProblems(args: CheckedArgs): Problem[] {
+  const problems: Problem[] = [];
+  const zones = args.availabilityZones;
+  if (zones.length < 1 || zones.length > 6 || new Set(zones).size !== zones.length) {
+    problems.push({ path: "availabilityZones", value: zones, allowed: "1 to 6 distinct AZ names" });
+  }
+  if (!ipaddr.isValidCIDR(args.vpcCidr) || !ipaddr.IPv4.isValidCIDR(args.vpcCidr)) {
+    problems.push({ path: "vpcCidr", value: args.vpcCidr, allowed: 'an IPv4 CIDR, e.g. "10.20.0.0/16"' });
+  }
+  if (args.dataStorePorts.length === 0 || new Set(args.dataStorePorts).size !== args.dataStorePorts.length) {
+    problems.push({
+      path: "dataStorePorts",
+      value: args.dataStorePorts,
+      allowed: "one or more distinct ports",
+    });
+  }
+  args.dataStorePorts.forEach((port, i) => {
+    problems.push(...integerProblem(`dataStorePorts[${i}]`, port, 1, 65_535));
+  });
+  return problems;
+}
+
+/** The arguments a check can see: the provider is a live object, not a value. */
+type CheckedArgs = Omit<WorkloadArgs, "kubernetesProvider">;
+
+/** Every argument checked against what Kubernetes, ECR and the app accept; empty when all are valid. */
+export function workloadArgsProblems(args: CheckedArgs): Problem[] {
+  const namespace = args.namespace ?? "crest";
+  return [
+    ...accountIdProblems(args.accountId),
+    ...(dnsLabel.test(namespace) && !namespace.startsWith("kube-")
+      ? []
+      : [
+          {
+            path: "namespace",
+            value: namespace,
+            allowed: "a DNS label (a-z, 0-9, -; ≤ 63) not starting with kube-",
+          },
+        ]),
+    ...imageProblems(args.image),
+    ...serviceProblems(args.service),
+    ...secretProblems(args.secrets),
+    ...sizeProblems("api", args.api),
+    ...workerProblems(args.worker),
+    ...placementProblems(args),
+    ...patternProblem("targetGroupArn", args.targetGroupArn, targetGroupArn, "an ELBv2 target group ARN"),
+    ...patternProblem("cdnUrl", args.cdnUrl, /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "an https:// origin URL"),
+    ...(args.smokeTimeoutSeconds === undefined
+      ? []
+      : integerProblem("smokeTimeoutSeconds", args.smokeTimeoutSeconds, 60, 3_600)),
+    ...(args.preStopSleepSeconds === undefined
+      ? []
+      : integerProblem("preStopSleepSeconds", args.preStopSleepSeconds, 0, 120)),
+    ...(args.keepImages === undefined ? [] : integerProblem("keepImages", args.keepImages, 1, 10_000)),
+  ];
+}
