@@ -1,9 +1,14 @@
+import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import type { CdnArgs } from "../infra/cdn";
+import { type EksClusterArgs, instanceArchitecture } from "../infra/cluster/args";
 import type { KafkaClusterArgs } from "../infra/kafka";
+import type { LoadBalancerArgs } from "../infra/loadbalancer";
 import type { ShardedMysqlArgs } from "../infra/mysql";
 import type { NetworkArgs } from "../infra/network";
 import type { RedisClusterArgs } from "../infra/redis";
 import type { TieredStorageArgs } from "../infra/storage";
+import type { WorkloadArgs } from "../infra/workload";
 import type { StackConfig } from "./config/types";
 
 /**
@@ -71,5 +76,110 @@ export function storageArgs(config: StackConfig, drProvider?: pulumi.ProviderRes
     accessLogRetentionDays: config.storage.accessLogRetentionDays,
     protect: config.protect,
     ...(drRegion && drProvider ? { replication: { region: drRegion, provider: drProvider } } : {}),
+  };
+}
+
+/** Where the cluster and the load balancer go: the network's private and public subnets. */
+export interface ComputePlacement {
+  readonly vpcId: pulumi.Input<string>;
+  readonly privateSubnetIds: readonly pulumi.Input<string>[];
+  readonly publicSubnetIds: readonly pulumi.Input<string>[];
+  readonly workloadSecurityGroupId: pulumi.Input<string>;
+}
+
+/** The port the app listens on (its `service.httpPort` default); the load balancer sends traffic there. */
+export const appPort = 8080;
+
+/** Ports the pods reach the data stores on: Aurora MySQL, Valkey, MSK SASL/SCRAM over TLS. */
+export const dataStorePorts = [3306, 6379, 9096] as const;
+
+export function clusterArgs(config: StackConfig, placement: ComputePlacement): EksClusterArgs {
+  return {
+    accountId: config.accountId,
+    region: config.region,
+    vpcId: placement.vpcId,
+    privateSubnetIds: placement.privateSubnetIds,
+    availabilityZones: config.network.availabilityZones,
+    nodeSecurityGroupIds: [placement.workloadSecurityGroupId],
+    ...config.cluster,
+    protect: config.protect,
+  };
+}
+
+export function loadBalancerArgs(config: StackConfig, placement: ComputePlacement): LoadBalancerArgs {
+  return {
+    accountId: config.accountId,
+    region: config.region,
+    vpcId: placement.vpcId,
+    vpcCidr: config.network.vpcCidr,
+    publicSubnetIds: placement.publicSubnetIds,
+    availabilityZones: config.network.availabilityZones,
+    domainName: config.edge.domainName,
+    hostedZoneId: config.edge.hostedZoneId,
+    targetPort: appPort,
+    accessLogRetentionDays: config.edge.accessLogRetentionDays,
+    protect: config.protect,
+  };
+}
+
+/** The CDN's arguments but its us-east-1 provider, which only exists inside a program. */
+export function cdnArgs(
+  config: StackConfig,
+  origins: Pick<CdnArgs, "apiOrigin" | "staticAssetsBucketRegionalDomainName">,
+): Omit<CdnArgs, "usEast1Provider"> {
+  const { domainName, hostedZoneId, rateLimitPerIp, priceClass, accessLogRetentionDays } = config.edge;
+  return {
+    accountId: config.accountId,
+    domainName,
+    hostedZoneId,
+    rateLimitPerIp,
+    priceClass,
+    accessLogRetentionDays,
+    ...origins,
+    protect: config.protect,
+  };
+}
+
+/** What the workload takes from other components rather than from config. */
+export type WorkloadWiring = Pick<
+  WorkloadArgs,
+  "runtimeConfig" | "secrets" | "serviceAccountRoleArn" | "targetGroupArn" | "cdnUrl" | "smokeDependsOn"
+>;
+
+/** The repository root: the image's build context. */
+const repositoryRoot = resolve(__dirname, "..");
+
+export function workloadArgs(
+  config: StackConfig,
+  wiring: WorkloadWiring,
+): Omit<WorkloadArgs, "kubernetesProvider"> {
+  return {
+    accountId: config.accountId,
+    region: config.region,
+    image: {
+      context: repositoryRoot,
+      dockerfile: "app/Dockerfile",
+      // What app/Dockerfile copies: the image tag is a hash of exactly these.
+      sources: [
+        "package.json",
+        "package-lock.json",
+        "tsconfig.json",
+        "app/package.json",
+        "policies/package.json",
+        "app/tsconfig.build.json",
+        "app/src",
+      ],
+      platform:
+        instanceArchitecture(config.cluster.nodeInstanceTypes[0] ?? "") === "arm64"
+          ? "linux/arm64"
+          : "linux/amd64",
+    },
+    api: config.workload.api,
+    worker: { ...config.workload.worker, ordersPartitions: config.kafka.ordersPartitions },
+    availabilityZones: config.network.availabilityZones,
+    vpcCidr: config.network.vpcCidr,
+    dataStorePorts: [...dataStorePorts],
+    ...wiring,
+    protect: config.protect,
   };
 }

@@ -1,11 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Cdn } from "../infra/cdn";
+import { EksCluster, serviceAccountRole } from "../infra/cluster";
 import { KafkaCluster } from "../infra/kafka";
+import { LoadBalancer } from "../infra/loadbalancer";
 import { ShardedMysql } from "../infra/mysql";
 import { Network } from "../infra/network";
 import { RedisCluster } from "../infra/redis";
 import { TieredStorage } from "../infra/storage";
-import { kafkaArgs, mysqlArgs, networkArgs, redisArgs, storageArgs } from "./components";
+import { AppSecrets, secretReaderPolicy, Workload, type WorkloadIdentity } from "../infra/workload";
+import {
+  appPort,
+  cdnArgs,
+  clusterArgs,
+  kafkaArgs,
+  loadBalancerArgs,
+  mysqlArgs,
+  networkArgs,
+  redisArgs,
+  storageArgs,
+  workloadArgs,
+} from "./components";
 import type { StackConfig } from "./config/types";
 import { runtimeConfig } from "./runtimeConfig";
 
@@ -35,7 +50,8 @@ function awsProvider(name: string, config: StackConfig, region: string): aws.Pro
  */
 export function definePlatform(config: StackConfig) {
   const prefix = `${pulumi.getProject()}-${config.stack}`;
-  const providers = { providers: [awsProvider(prefix, config, config.region)] };
+  const regionProvider = awsProvider(prefix, config, config.region);
+  const providers = { providers: [regionProvider] };
 
   const network = new Network(prefix, networkArgs(config), providers);
   const placement = {
@@ -48,7 +64,88 @@ export function definePlatform(config: StackConfig) {
   const kafka = new KafkaCluster(`${prefix}-kafka`, kafkaArgs(config, placement), providers);
   const { drRegion } = config.storage;
   const drProvider = drRegion ? awsProvider(`${prefix}-dr`, config, drRegion) : undefined;
-  const storage = new TieredStorage(`${prefix}-storage`, storageArgs(config, drProvider), providers);
+  // The static-assets bucket policy names the distribution, which needs the bucket first.
+  const [cdnDistributionArn, resolveCdnDistributionArn] = pulumi.deferredOutput<string>();
+  const storage = new TieredStorage(
+    `${prefix}-storage`,
+    { ...storageArgs(config, drProvider), cdnDistributionArns: [cdnDistributionArn] },
+    providers,
+  );
+  const appSecrets = new AppSecrets(
+    `${prefix}-app`,
+    { accountId: config.accountId, protect: config.protect },
+    providers,
+  );
+
+  const compute = {
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    publicSubnetIds: network.publicSubnetIds,
+    workloadSecurityGroupId: network.workloadSecurityGroupId,
+  };
+  const cluster = new EksCluster(`${prefix}-eks`, clusterArgs(config, compute), providers);
+  const edge = new LoadBalancer(`${prefix}-edge`, loadBalancerArgs(config, compute), providers);
+  // Pods take their IPs from the node security group: the load balancer reaches them on the app port.
+  new aws.vpc.SecurityGroupIngressRule(
+    `${prefix}-edge-to-pods`,
+    {
+      securityGroupId: network.workloadSecurityGroupId,
+      referencedSecurityGroupId: edge.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: appPort,
+      toPort: appPort,
+      description: "The load balancer reaches API pods (IP targets) on the app port",
+    },
+    { parent: network },
+  );
+  const usEast1Provider = awsProvider(`${prefix}-us-east-1`, config, "us-east-1");
+  const cdn = new Cdn(
+    `${prefix}-cdn`,
+    {
+      ...cdnArgs(config, {
+        apiOrigin: edge.apiOrigin,
+        staticAssetsBucketRegionalDomainName: storage.staticAssetsBucketRegionalDomainName,
+      }),
+      usEast1Provider,
+    },
+    providers,
+  );
+  resolveCdnDistributionArn(cdn.distributionArn);
+
+  const config_ = runtimeConfig({ mysql, redis, kafka, storage, appSecrets, wechat: config.wechat });
+  const secretKeys = [mysql.kmsKeyArn, redis.kmsKeyArn, kafka.kmsKeyArn, appSecrets.kmsKeyArn];
+  const workload = new Workload(
+    `${prefix}-app`,
+    {
+      ...workloadArgs(config, {
+        runtimeConfig: config_,
+        secrets: {
+          mysqlShards: mysql.shardSecretArns,
+          redisAuth: redis.authSecretArn,
+          kafkaScram: kafka.credentialSecretArn,
+          wechatAppSecret: appSecrets.wechatAppSecretArn,
+          sessionSigningKey: appSecrets.sessionSigningSecretArn,
+        },
+        serviceAccountRoleArn: (identity: WorkloadIdentity) =>
+          serviceAccountRole(
+            `${prefix}-${identity.mode}`,
+            {
+              cluster,
+              namespace: identity.namespace,
+              serviceAccount: identity.serviceAccountName,
+              policy: secretReaderPolicy(identity.secretArns, secretKeys, config.region),
+            },
+            { provider: regionProvider },
+          ).roleArn,
+        targetGroupArn: edge.targetGroupArn,
+        cdnUrl: cdn.url,
+        smokeDependsOn: [cdn],
+      }),
+      kubernetesProvider: cluster.kubernetesProvider,
+      clusterAddons: cluster.addons,
+    },
+    providers,
+  );
 
   return {
     tier: config.tier,
@@ -64,6 +161,13 @@ export function definePlatform(config: StackConfig) {
     })),
     natGatewayCount: network.natGatewayIds.length,
     flowLogGroupName: network.flowLogGroupName,
-    runtimeConfig: runtimeConfig({ mysql, redis, kafka, storage }),
+    runtimeConfig: config_,
+    clusterName: cluster.clusterName,
+    apiUrl: cdn.url,
+    loadBalancerDnsName: edge.loadBalancerDnsName,
+    cdnDistributionId: cdn.distributionId,
+    imageRef: workload.imageRef,
+    smokeJobName: workload.smokeJobName,
+    wechatAppSecretArn: appSecrets.wechatAppSecretArn,
   };
 }

@@ -41,14 +41,23 @@ case "$cmd" in
   format) exec node node_modules/@biomejs/biome/bin/biome check --write . ;;
   docs) exec "${tsx[@]}" tools/docs/cli.ts "$@" ;;
   bench-plan) exec "${tsx[@]}" tools/bench/plan.ts "$@" ;;
+  bench)
+    log "services (Redis, MariaDB, Kafka for the benchmark)"; bash tools/services/install.sh
+    exec "${tsx[@]}" tools/bench/cli.ts "$@"
+    ;;
   test)
     log "typecheck"; node node_modules/typescript/bin/tsc -p tsconfig.json
     log "lint"; node node_modules/@biomejs/biome/bin/biome check .
+    log "services (Redis, MariaDB, Kafka for the tests)"; bash tools/services/install.sh
     log "tests"
-    exec "${tsx[@]}" --test --test-concurrency=2 --test-reporter=spec "$@" 'test/**/*.test.ts'
+    exec "${tsx[@]}" --test --test-concurrency=2 --test-reporter=spec "$@" 'test/**/*.test.ts' 'app/test/**/*.test.ts'
+    ;;
+  services)
+    bash tools/services/install.sh
+    exec "${tsx[@]}" tools/services/verify.ts "$@"
     ;;
   *)
-    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench-plan [args]" >&2
+    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench|bench-plan|services [args]" >&2
     exit 2
     ;;
 esac

@@ -1,10 +1,27 @@
+import { cdnArgsProblems } from "../../infra/cdn/args";
+import { eksClusterArgsProblems } from "../../infra/cluster/args";
 import { kafkaClusterArgsProblems } from "../../infra/kafka";
 import type { Problem } from "../../infra/lib/problems";
+import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
 import { shardedMysqlArgsProblems } from "../../infra/mysql";
 import { networkArgsProblems } from "../../infra/network";
 import { redisClusterArgsProblems } from "../../infra/redis";
 import { tieredStorageArgsProblems } from "../../infra/storage";
-import { type DataPlacement, kafkaArgs, mysqlArgs, networkArgs, redisArgs, storageArgs } from "../components";
+import { workloadArgsProblems } from "../../infra/workload/args";
+import {
+  type ComputePlacement,
+  cdnArgs,
+  clusterArgs,
+  type DataPlacement,
+  kafkaArgs,
+  loadBalancerArgs,
+  mysqlArgs,
+  networkArgs,
+  redisArgs,
+  storageArgs,
+  type WorkloadWiring,
+  workloadArgs,
+} from "../components";
 import { isRegionName, regions } from "./regions";
 import { configKeyPaths } from "./schema";
 import { tierDefaults } from "./tiers";
@@ -20,6 +37,27 @@ function placeholderPlacement(config: StackConfig): DataPlacement {
     workloadSecurityGroupId: "sg",
   };
 }
+
+function placeholderCompute(config: StackConfig): ComputePlacement {
+  const perAz = (tier: string) => config.network.availabilityZones.map((az) => `subnet-${tier}-${az}`);
+  return {
+    vpcId: "vpc",
+    privateSubnetIds: perAz("private"),
+    publicSubnetIds: perAz("public"),
+    workloadSecurityGroupId: "sg",
+  };
+}
+
+/** Wiring stand-ins: problems with these arguments are not config problems and are filtered out. */
+const placeholderWiring: WorkloadWiring = {
+  runtimeConfig: {} as WorkloadWiring["runtimeConfig"],
+  secrets: { mysqlShards: [], redisAuth: "", kafkaScram: "", wechatAppSecret: "", sessionSigningKey: "" },
+  serviceAccountRoleArn: () => "",
+  targetGroupArn: "",
+  cdnUrl: "",
+};
+
+const placeholderOrigin = { domainName: "", verifyHeaderName: "X-Origin-Verify", verifyHeaderValue: "" };
 
 const knownKeys = new Set(configKeyPaths());
 
@@ -97,6 +135,7 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
 /** The components' own checks on the arguments the config gives them. */
 export function componentProblems(config: StackConfig): Problem[] {
   const placement = placeholderPlacement(config);
+  const compute = placeholderCompute(config);
   return [
     ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
     ...asConfigProblems("mysql", shardedMysqlArgsProblems(mysqlArgs(config, placement))),
@@ -106,7 +145,30 @@ export function componentProblems(config: StackConfig): Problem[] {
       "topics[1].partitions": "deadLetterPartitions",
     }),
     ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
+    ...asConfigProblems("cluster", eksClusterArgsProblems(clusterArgs(config, compute))),
+    ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
+    ...asConfigProblems(
+      "edge",
+      cdnArgsProblems(
+        cdnArgs(config, { apiOrigin: placeholderOrigin, staticAssetsBucketRegionalDomainName: "" }),
+      ),
+    ),
+    ...asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring))),
   ];
+}
+
+/** WeChat's API is called over the internet with the AppSecret: only over HTTPS. */
+export function wechatProblems(config: StackConfig): Problem[] {
+  const url = URL.parse(config.wechat.apiBaseUrl);
+  return url?.protocol === "https:" && url.username === "" && url.password === ""
+    ? []
+    : [
+        {
+          path: `${namespace}:wechat.apiBaseUrl`,
+          value: config.wechat.apiBaseUrl,
+          allowed: 'an https:// URL without credentials, e.g. "https://api.weixin.qq.com"',
+        },
+      ];
 }
 
 /** What the tier demands beyond the components' limits. */
@@ -155,6 +217,29 @@ export function tierProblems(config: StackConfig): Problem[] {
       rules.minKafkaInsyncReplicas,
       "an acknowledged write survives losing a broker",
     ),
+    ...atLeast(
+      config,
+      "workload.api.minReplicas",
+      config.workload.api.minReplicas,
+      rules.minApiReplicasPerAz * config.network.availabilityZones.length,
+      "an API pod in every AZ, so losing a zone leaves the API serving",
+    ),
+    ...atLeast(
+      config,
+      "workload.worker.minReplicas",
+      config.workload.worker.minReplicas,
+      rules.minWorkerReplicas,
+      "orders keep draining while a worker restarts",
+    ),
+    ...(!rules.allowPublicClusterEndpoint && config.cluster.endpointPublicAccess
+      ? [
+          {
+            path: `${namespace}:cluster.endpointPublicAccess`,
+            value: true,
+            allowed: `false for tier ${config.tier} (the Kubernetes API is reachable from inside the VPC only; deploy from a runner there)`,
+          },
+        ]
+      : []),
     ...(rules.requireDrRegion && config.storage.drRegion === undefined
       ? [
           {

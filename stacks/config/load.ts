@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Problem } from "../../infra/lib/problems";
-import { componentProblems, regionProblems, tierProblems } from "./checks";
+import { componentProblems, regionProblems, tierProblems, wechatProblems } from "./checks";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
 import { keysAt, type StackConfigInput, stackConfigSchema } from "./schema";
@@ -38,6 +38,7 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
         ...regionProblems(config, usable.data.network.availabilityZones !== undefined),
         ...componentProblems(config),
         ...tierProblems(config),
+        ...wechatProblems(config),
       ]),
     );
     if (problems.length === 0) return config;
@@ -126,27 +127,40 @@ function applyTierDefaults(stack: string, input: StackConfigInput): StackConfig 
     costCenter: input.costCenter,
     protect: defaults.protect,
     network: {
-      ...defaults.network,
-      ...definedOnly(input.network),
-      vpcCidr: input.network.vpcCidr,
+      ...withDefaults(defaults.network, input.network),
       availabilityZones:
         input.network.availabilityZones ?? regionAzs.slice(0, defaults.availabilityZoneCount),
     },
-    mysql: { ...defaults.mysql, ...definedOnly(input.mysql) },
-    redis: { ...defaults.redis, ...definedOnly(input.redis) },
-    kafka: { ...defaults.kafka, ...definedOnly(input.kafka) },
+    mysql: withDefaults(defaults.mysql, input.mysql),
+    redis: withDefaults(defaults.redis, input.redis),
+    kafka: withDefaults(defaults.kafka, input.kafka),
     storage: {
-      ...defaults.storage,
-      ...definedOnly(input.storage),
-      archive: { ...defaults.storage.archive, ...definedOnly(input.storage?.archive) },
+      ...withDefaults(defaults.storage, input.storage),
       drRegion: input.storage?.drRegion as RegionName | undefined,
     },
+    cluster: withDefaults(defaults.cluster, input.cluster),
+    workload: withDefaults(defaults.workload, input.workload),
+    edge: withDefaults(defaults.edge, input.edge),
+    wechat: withDefaults(defaults.wechat, input.wechat),
   };
 }
 
-/** The keys a stack file actually set, so an absent optional never overrides a tier default. */
-function definedOnly<T extends object>(section: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(section ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * A tier default with the stack file's keys laid over it, map by map, so setting `nodesPerAz.max`
+ * keeps the tier's `min` and `desired`. Lists replace; an absent key never overrides a default.
+ */
+function withDefaults<T extends object, I extends object>(defaults: T, input: I | undefined): T & I {
+  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(input ?? {})) {
+    if (value === undefined) continue;
+    const base = merged[key];
+    merged[key] = isMap(base) && isMap(value) ? withDefaults(base, value) : value;
+  }
+  return merged as T & I;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function dedupeByPath(problems: readonly Problem[]): Problem[] {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { priceClasses } from "../../infra/cdn/args";
 import { logRetentionDays } from "../../infra/lib/logs";
 
 /**
@@ -134,6 +135,115 @@ export const storageSchema = z.strictObject(
   allowed("a map of object storage settings"),
 );
 
+const stringList = (what: string, description: string) =>
+  z
+    .array(z.string(allowed(what)), allowed(`a list of ${what}s`))
+    .optional()
+    .describe(description);
+
+const flag = (description: string) => z.boolean(allowed("true or false")).optional().describe(description);
+
+export const clusterSchema = z.strictObject(
+  {
+    kubernetesVersion: text(
+      'a Kubernetes minor version string such as "1.36"',
+      "Kubernetes minor of the control plane and nodes; one in EKS standard support (infra/cluster/args.ts).",
+    ),
+    nodeInstanceTypes: stringList(
+      'EC2 instance type such as "m7g.xlarge"',
+      "Instance types of the managed node groups, one architecture (Graviton types run arm64 images).",
+    ),
+    nodesPerAz: z
+      .strictObject(
+        {
+          min: wholeNumber("Fewest nodes per AZ the autoscaler keeps."),
+          max: wholeNumber("Most nodes per AZ the autoscaler may add."),
+          desired: wholeNumber("Nodes per AZ at creation (min ≤ desired ≤ max)."),
+        },
+        allowed("a map with min, max and desired"),
+      )
+      .optional()
+      .describe("Managed node group size, one group per AZ."),
+    endpointPublicAccess: flag(
+      "Open the Kubernetes API endpoint to publicAccessCidrs as well as to the VPC; prod keeps it private.",
+    ),
+    publicAccessCidrs: stringList(
+      'public IPv4 CIDR such as "34.120.0.0/24"',
+      "Networks (e.g. the deploy runner's egress) that reach a public endpoint; required when it is public.",
+    ),
+    logRetentionDays: wholeNumber("Days the control-plane logs are kept; one of CloudWatch's periods."),
+  },
+  allowed("a map of EKS cluster settings"),
+);
+
+const quantity = (example: string) =>
+  z.strictObject(
+    {
+      request: text(`a Kubernetes quantity such as "${example}"`, "What the scheduler reserves per pod."),
+      limit: text(`a Kubernetes quantity such as "${example}"`, "Most a pod may use (≥ request)."),
+    },
+    allowed("a map with request and limit"),
+  );
+
+const deploymentSchema = (what: string) =>
+  z
+    .strictObject(
+      {
+        minReplicas: wholeNumber(`Fewest ${what} pods the HPA keeps.`),
+        maxReplicas: wholeNumber(`Most ${what} pods the HPA may run (≥ minReplicas).`),
+        cpu: quantity("500m").optional().describe(`CPU of each ${what} pod.`),
+        memory: quantity("1Gi").optional().describe(`Memory of each ${what} pod.`),
+      },
+      allowed(`a map of ${what} deployment settings`),
+    )
+    .optional();
+
+export const workloadSchema = z.strictObject(
+  {
+    api: deploymentSchema("API").describe("The API deployment: HPA bounds and pod resources."),
+    worker: deploymentSchema("order worker").describe(
+      "The order worker: HPA bounds (at most kafka.ordersPartitions) and pod resources.",
+    ),
+  },
+  allowed("a map with api and worker"),
+);
+
+export const edgeSchema = z.strictObject(
+  {
+    domainName: z
+      .string(allowed('a DNS name such as "api.example.com"'))
+      .describe(
+        "Public name of the API: CloudFront's alias; the load balancer answers as origin.<domainName>.",
+      ),
+    hostedZoneId: z
+      .string(allowed('a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'))
+      .describe("Public Route 53 hosted zone holding domainName (certificates are DNS-validated in it)."),
+    rateLimitPerIp: wholeNumber("Requests per client IP per 5 minutes before the WAF answers 429."),
+    priceClass: z
+      .enum(priceClasses, allowed(priceClasses.map((c) => `"${c}"`).join(", ")))
+      .optional()
+      .describe("CloudFront edge locations used; PriceClass_All includes every Asian edge."),
+    accessLogRetentionDays: wholeNumber("Days the load balancer and CDN access logs are kept."),
+  },
+  allowed("a map with at least domainName and hostedZoneId"),
+);
+
+export const wechatSchema = z.strictObject(
+  {
+    appId: z
+      .string(allowed('a mini-program AppID such as "wx0123456789abcdef"'))
+      .regex(/^wx[0-9a-f]{16}$/, allowed('a mini-program AppID: "wx" and 16 hex digits'))
+      .describe(
+        "The mini-program's AppID. Its AppSecret never enters config: put it into the Secrets Manager secret the stack outputs as wechatAppSecretArn.",
+      ),
+    apiBaseUrl: text(
+      "an https:// URL",
+      "WeChat's API base URL for code-to-session (a mainland or overseas endpoint).",
+    ),
+  },
+  allowed("a map with at least appId"),
+);
+
 export const stackConfigSchema = z.strictObject({
   tier: z
     .enum(tiers, allowed(`one of ${tiers.map((t) => `"${t}"`).join(", ")}`))
@@ -154,6 +264,10 @@ export const stackConfigSchema = z.strictObject({
   redis: redisSchema.optional().describe("The Redis-compatible (Valkey) cluster."),
   kafka: kafkaSchema.optional().describe("The MSK Kafka cluster and its topics."),
   storage: storageSchema.optional().describe("Tiered object storage on S3."),
+  cluster: clusterSchema.optional().describe("The EKS cluster, its node groups and add-ons."),
+  workload: workloadSchema.optional().describe("The app's API and order worker on the cluster."),
+  edge: edgeSchema.describe("The public edge: CloudFront, WAF and the load balancer behind it."),
+  wechat: wechatSchema.describe("The WeChat mini-program the API signs users in for."),
 });
 
 /** What a stack file holds, before tier defaults are applied. */

@@ -1,5 +1,15 @@
 import type { Tier } from "./schema";
-import type { KafkaSettings, MysqlSettings, NetworkSettings, RedisSettings, StorageSettings } from "./types";
+import type {
+  ClusterSettings,
+  EdgeSettings,
+  KafkaSettings,
+  MysqlSettings,
+  NetworkSettings,
+  RedisSettings,
+  StorageSettings,
+  WechatSettings,
+  WorkloadSettings,
+} from "./types";
 
 /** The floor a tier holds every stack to, whatever its file says. */
 export interface TierRules {
@@ -11,6 +21,11 @@ export interface TierRules {
   readonly minKafkaReplicationFactor: number;
   readonly minKafkaInsyncReplicas: number;
   readonly requireDrRegion: boolean;
+  /** The Kubernetes API endpoint may be reachable from outside the VPC. */
+  readonly allowPublicClusterEndpoint: boolean;
+  /** Fewest API pods: one per AZ, so losing a zone never takes the API down. */
+  readonly minApiReplicasPerAz: number;
+  readonly minWorkerReplicas: number;
 }
 
 /** Every setting that has a default, resolved for one tier, and the tier's rules. */
@@ -23,6 +38,10 @@ export interface TierDefaults {
   readonly redis: RedisSettings;
   readonly kafka: KafkaSettings;
   readonly storage: Omit<StorageSettings, "drRegion">;
+  readonly cluster: ClusterSettings;
+  readonly workload: WorkloadSettings;
+  readonly edge: Omit<EdgeSettings, "domainName" | "hostedZoneId">;
+  readonly wechat: Omit<WechatSettings, "appId">;
   readonly rules: TierRules;
 }
 
@@ -59,6 +78,30 @@ const prod: TierDefaults = {
     },
     accessLogRetentionDays: 365,
   },
+  cluster: {
+    kubernetesVersion: "1.36",
+    nodeInstanceTypes: ["m7g.xlarge"],
+    nodesPerAz: { min: 2, max: 10, desired: 2 },
+    endpointPublicAccess: false,
+    publicAccessCidrs: [],
+    logRetentionDays: 365,
+  },
+  workload: {
+    api: {
+      minReplicas: 3,
+      maxReplicas: 30,
+      cpu: { request: "500m", limit: "1" },
+      memory: { request: "1Gi", limit: "1Gi" },
+    },
+    worker: {
+      minReplicas: 3,
+      maxReplicas: 12,
+      cpu: { request: "500m", limit: "1" },
+      memory: { request: "1Gi", limit: "1Gi" },
+    },
+  },
+  edge: { rateLimitPerIp: 2000, priceClass: "PriceClass_All", accessLogRetentionDays: 365 },
+  wechat: { apiBaseUrl: "https://api.weixin.qq.com" },
   rules: {
     minAvailabilityZones: 3,
     minReadersPerShard: 1,
@@ -68,6 +111,9 @@ const prod: TierDefaults = {
     minKafkaReplicationFactor: 3,
     minKafkaInsyncReplicas: 2,
     requireDrRegion: true,
+    allowPublicClusterEndpoint: false,
+    minApiReplicasPerAz: 1,
+    minWorkerReplicas: 2,
   },
 };
 
@@ -106,6 +152,27 @@ const dev: TierDefaults = {
     archive: { ...prod.storage.archive, noncurrentVersionExpirationDays: 30 },
     accessLogRetentionDays: 90,
   },
+  cluster: {
+    ...prod.cluster,
+    nodeInstanceTypes: ["t4g.large"],
+    nodesPerAz: { min: 1, max: 3, desired: 1 },
+    logRetentionDays: 30,
+  },
+  workload: {
+    api: {
+      minReplicas: 1,
+      maxReplicas: 3,
+      cpu: { request: "250m", limit: "1" },
+      memory: { request: "512Mi", limit: "512Mi" },
+    },
+    worker: {
+      minReplicas: 1,
+      maxReplicas: 2,
+      cpu: { request: "250m", limit: "1" },
+      memory: { request: "512Mi", limit: "512Mi" },
+    },
+  },
+  edge: { ...prod.edge, rateLimitPerIp: 1000, priceClass: "PriceClass_100", accessLogRetentionDays: 30 },
   rules: {
     minAvailabilityZones: 2,
     minReadersPerShard: 0,
@@ -115,6 +182,9 @@ const dev: TierDefaults = {
     minKafkaReplicationFactor: 1,
     minKafkaInsyncReplicas: 1,
     requireDrRegion: false,
+    allowPublicClusterEndpoint: true,
+    minApiReplicasPerAz: 0,
+    minWorkerReplicas: 1,
   },
 };
 

@@ -1,3 +1,4 @@
+import type { PriceClass } from "../../infra/cdn/args";
 import type { NatGatewayMode } from "../../infra/network";
 import type { RegionName } from "./regions";
 import type { Tier } from "./schema";
@@ -48,6 +49,40 @@ export interface StorageSettings {
   readonly drRegion?: RegionName;
 }
 
+export interface ClusterSettings {
+  readonly kubernetesVersion: string;
+  readonly nodeInstanceTypes: readonly string[];
+  readonly nodesPerAz: { readonly min: number; readonly max: number; readonly desired: number };
+  readonly endpointPublicAccess: boolean;
+  readonly publicAccessCidrs: readonly string[];
+  readonly logRetentionDays: number;
+}
+
+export interface DeploymentSettings {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly cpu: { readonly request: string; readonly limit: string };
+  readonly memory: { readonly request: string; readonly limit: string };
+}
+
+export interface WorkloadSettings {
+  readonly api: DeploymentSettings;
+  readonly worker: DeploymentSettings;
+}
+
+export interface EdgeSettings {
+  readonly domainName: string;
+  readonly hostedZoneId: string;
+  readonly rateLimitPerIp: number;
+  readonly priceClass: PriceClass;
+  readonly accessLogRetentionDays: number;
+}
+
+export interface WechatSettings {
+  readonly appId: string;
+  readonly apiBaseUrl: string;
+}
+
 /** A stack's settings with tier defaults applied, validated as a whole. */
 export interface StackConfig {
   readonly stack: string;
@@ -63,4 +98,8 @@ export interface StackConfig {
   readonly redis: RedisSettings;
   readonly kafka: KafkaSettings;
   readonly storage: StorageSettings;
+  readonly cluster: ClusterSettings;
+  readonly workload: WorkloadSettings;
+  readonly edge: EdgeSettings;
+  readonly wechat: WechatSettings;
 }

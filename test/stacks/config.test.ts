@@ -1,31 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StackConfigError } from "../../stacks/config/errors";
 import { resolveStackConfig } from "../../stacks/config/load";
+import { configProblems, prodConfig } from "../support/stackConfig";
 
-const valid = {
-  "crest:tier": "prod",
-  "crest:region": "eu-west-1",
-  "crest:accountId": "123456789012",
-  "crest:owner": "platform",
-  "crest:costCenter": "cc-1",
-  "crest:network": JSON.stringify({ vpcCidr: "10.40.0.0/16" }),
-  "crest:storage": JSON.stringify({ drRegion: "eu-central-1" }),
-};
+const valid = prodConfig;
 
 /** The problem lines a config produces, or [] when it resolves. */
-function problems(overrides: Record<string, string | undefined>): string[] {
-  const raw = Object.fromEntries(
-    Object.entries({ ...valid, ...overrides }).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  try {
-    resolveStackConfig("test", raw);
-    return [];
-  } catch (error) {
-    assert.ok(StackConfigError.is(error), `expected StackConfigError, got ${String(error)}`);
-    return error.message.split("\n").slice(1);
-  }
-}
+const problems = (overrides: Record<string, string | undefined>) =>
+  configProblems({ ...valid, ...overrides });
 
 const network = (value: object) => ({ "crest:network": JSON.stringify(value) });
 
@@ -47,7 +29,7 @@ test("dev overrides only size and redundancy", () => {
 
 test("an unknown key is named with the keys that exist", () => {
   assert.deepEqual(problems({ "crest:netwrok": "{}" }), [
-    "crest:netwrok: got {}; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network, mysql, redis, kafka, storage",
+    "crest:netwrok: got {}; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network, mysql, redis, kafka, storage, cluster, workload, edge, wechat",
   ]);
   assert.deepEqual(problems(network({ vpcCidr: "10.40.0.0/16", nat: "single" })), [
     'crest:network.nat: got "single"; allowed: no such key; known keys here: availabilityZones, vpcCidr, natGateways, flowLogRetentionDays',

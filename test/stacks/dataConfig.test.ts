@@ -2,29 +2,12 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { StackConfigError } from "../../stacks/config/errors";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { runPlanCli, tempDir } from "../support/cli";
+import { prodConfig, sectionProblems } from "../support/stackConfig";
 
-const prod = {
-  "crest:tier": "prod",
-  "crest:region": "eu-west-1",
-  "crest:accountId": "123456789012",
-  "crest:owner": "platform",
-  "crest:costCenter": "cc-1",
-  "crest:network": JSON.stringify({ vpcCidr: "10.40.0.0/16" }),
-  "crest:storage": JSON.stringify({ drRegion: "eu-central-1" }),
-};
-
-function problems(section: string, value: object, base: Record<string, string> = prod): string[] {
-  try {
-    resolveStackConfig("test", { ...base, [`crest:${section}`]: JSON.stringify(value) });
-    return [];
-  } catch (error) {
-    assert.ok(StackConfigError.is(error), String(error));
-    return error.message.split("\n").slice(1);
-  }
-}
+const prod = prodConfig;
+const problems = sectionProblems;
 
 test("the tier defaults size every data store; a stack file overrides single keys", () => {
   const config = resolveStackConfig("test", { ...prod, "crest:mysql": JSON.stringify({ shards: 8 }) });
@@ -115,6 +98,8 @@ test("a bad data-tier size ends the plan with exit code 2 and writes nothing", a
       "  crest:network: { vpcCidr: 10.40.0.0/16 }",
       "  crest:mysql: { shards: 0 }",
       "  crest:kafka: { brokers: 3 }",
+      "  crest:edge: { domainName: api.example.com, hostedZoneId: Z0123456789ABCDEFGHIJ }",
+      "  crest:wechat: { appId: wx0123456789abcdef }",
     ].join("\n"),
   );
   const result = await runPlanCli(["--stack", "sizes", "--config-dir", dir, "--out", dir]);

@@ -35,6 +35,8 @@ function resolvedSample(tier: Tier): StackConfig {
     "crest:costCenter": "sample",
     "crest:network": JSON.stringify({ vpcCidr: "10.0.0.0/16" }),
     "crest:storage": JSON.stringify({ drRegion: "eu-central-1" }),
+    "crest:edge": JSON.stringify({ domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }),
+    "crest:wechat": JSON.stringify({ appId: "wx0123456789abcdef" }),
   });
 }
 
