@@ -7,6 +7,9 @@ import { connectDependencies } from "../runtime/dependencies";
 import { listen, type ModeStarter } from "../runtime/lifecycle";
 import { OrderConsumer } from "./orderConsumer";
 
+/** With the backoff below (0.5 s doubling to 5 s), about two minutes of retries. */
+const consumerRetries = 28;
+
 /** Worker mode: consumes orders into the shards; serves only probes and metrics over HTTP. */
 export const startWorker: ModeStarter = async (config, secrets, metrics, logger) => {
   const settings = config.service;
@@ -30,6 +33,11 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     clientId: "crest-worker",
     groupId: settings.worker.consumerGroup,
     deserializers: stringDeserializers,
+    // A broker restart (MSK patches roll brokers one at a time; a failover takes a minute) must not
+    // end the worker: retry with capped backoff for about two minutes before the stream fails and
+    // the process exits for Kubernetes to restart it. The client's default gives up after 3 s.
+    retries: consumerRetries,
+    retryDelay: (_client, _operation, attempt) => Math.min(250 * 2 ** attempt, 5_000),
   });
   const orders = new OrderConsumer(
     consumer,
