@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import express, { type Express, type RequestHandler } from "express";
-import { pinoHttp } from "pino-http";
 import type { Catalog } from "../domain/catalog";
 import { NotFoundError } from "../domain/errors";
 import type { OrderHistory } from "../domain/orderHistory";
@@ -10,6 +8,7 @@ import type { SessionService } from "../domain/session";
 import type { DailySignIn } from "../domain/signIn";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import { accessLog } from "./accessLog";
 import { authenticate } from "./authenticate";
 import { errorHandler } from "./errorHandler";
 import { catalogRoutes } from "./routes/catalog";
@@ -38,29 +37,7 @@ const probePaths = new Set(["/healthz", "/readyz", "/metrics"]);
 export function createHttpApp(deps: HttpDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
-      autoLogging: { ignore: (req) => probePaths.has(req.url ?? "") },
-      // One compact line per request; headers (and their tokens) stay out of the logs.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(accessLog(deps.logger, (url) => probePaths.has(url)));
   app.use(routeLatency(deps.metrics));
   app.use(express.json({ limit: deps.bodyLimitBytes }));
 
@@ -73,7 +50,7 @@ export function createHttpApp(deps: HttpDependencies): Express {
   app.use((req) => {
     throw new NotFoundError(`no route ${req.method} ${req.path}`);
   });
-  app.use(errorHandler);
+  app.use(errorHandler(deps.logger));
   return app;
 }
 

@@ -9,6 +9,8 @@ import {
   RateLimitedError,
   UnauthorizedError,
 } from "../domain/errors";
+import type { Logger } from "../observability/logger";
+import { describeRequest } from "./accessLog";
 
 /** Errors raised by Express's own body parser carry a status and a type. */
 interface BodyParserError {
@@ -17,14 +19,16 @@ interface BodyParserError {
 }
 
 /** The one place where errors become HTTP responses: `{ error: { code, message, field? } }`. */
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-  const { status, code, message, field } = describe(error);
-  if (error instanceof RateLimitedError) res.setHeader("Retry-After", String(error.retryAfterSeconds));
-  if (error instanceof DependencyUnavailableError) res.setHeader("Retry-After", "1");
-  if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="crest"');
-  if (status >= 500) req.log.error({ err: error }, "request failed");
-  res.status(status).json({ error: { code, message, ...(field ? { field } : {}) }, requestId: req.id });
-};
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const { status, code, message, field } = describe(error);
+    if (error instanceof RateLimitedError) res.setHeader("Retry-After", String(error.retryAfterSeconds));
+    if (error instanceof DependencyUnavailableError) res.setHeader("Retry-After", "1");
+    if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="crest"');
+    if (status >= 500) logger.error({ req: describeRequest(req), err: error }, "request failed");
+    res.status(status).json({ error: { code, message, ...(field ? { field } : {}) }, requestId: req.id });
+  };
+}
 
 function describe(error: unknown): { status: number; code: string; message: string; field?: string } {
   if (error instanceof DomainError) {

@@ -125,21 +125,22 @@ export class OrderConsumer {
     }
     this.metrics.ordersParked.set(this.parked.length);
     this.applyBackpressure();
-    await this.commit();
+    this.commit();
   }
 
-  private async commit(): Promise<void> {
+  /**
+   * Hands every partition's new commit point to the stream without waiting for the broker: the
+   * stream sends what is queued in one request (single flight, highest offset per partition)
+   * while the next batch is written, instead of one round trip per partition before it. Only
+   * offsets past finished orders are ever handed over, and closing the stream waits for them.
+   */
+  private commit(): void {
     for (const message of this.tracker.takeCommittable()) {
-      try {
-        await message.commit();
-      } catch (error) {
+      Promise.resolve(message.commit()).catch((error: Error) => {
         // After a rebalance the partition's new owner re-reads from the last commit; the
         // inserts are idempotent, so a lost commit only costs repeated work.
-        this.logger.warn(
-          { partition: message.partition, err: (error as Error).message },
-          "offset commit failed",
-        );
-      }
+        this.logger.warn({ partition: message.partition, err: error.message }, "offset commit failed");
+      });
     }
   }
 

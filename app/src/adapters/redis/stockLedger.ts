@@ -77,11 +77,23 @@ export class RedisStockLedger implements StockLedger {
   }
 
   async releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<string>> {
-    // Auto-pipelining sends these together, one round trip per Redis node.
-    const flags = await this.guard.run(() =>
-      Promise.all(orders.map((o) => this.client.exists(releasedKey(o.sku, o.orderId)))),
+    // One MGET per SKU rather than one EXISTS per order (a worker batch is mostly one SKU): a
+    // SKU's keys share its hash slot, so this holds in cluster mode too.
+    const bySku = new Map<string, AcceptedOrder[]>();
+    for (const order of orders) bySku.set(order.sku, [...(bySku.get(order.sku) ?? []), order]);
+    const released = new Set<string>();
+    await this.guard.run(() =>
+      Promise.all(
+        [...bySku].map(async ([sku, group]) => {
+          const markers = await this.client.mget(group.map((o) => releasedKey(sku, o.orderId)));
+          markers.forEach((marker, i) => {
+            const order = group[i];
+            if (marker !== null && order) released.add(order.orderId);
+          });
+        }),
+      ),
     );
-    return new Set(orders.filter((_, i) => flags[i] === 1).map((o) => o.orderId));
+    return released;
   }
 }
 

@@ -6,6 +6,12 @@ import type { PlaceOrder } from "../../domain/placeOrder";
 import { idempotencyKey, sku, userId } from "../inputs";
 import { parseInput } from "../validation";
 
+// Built once: zod compiles a schema on first use, so a schema made per request costs a compile each time.
+const orderParams = z.object({ sku });
+const orderHeaders = z.object({ "idempotency-key": idempotencyKey });
+const historyParams = z.object({ id: userId });
+const historyQuery = z.strictObject({ cursor: z.string().max(512).optional() });
+
 export function orderRoutes(
   placeOrder: PlaceOrder,
   history: OrderHistory,
@@ -25,9 +31,9 @@ export function orderRoutes(
     .prefault({});
 
   router.post("/v1/flash-sales/:sku/orders", authenticated, async (req, res) => {
-    const params = parseInput(z.object({ sku }), req.params, "params");
+    const params = parseInput(orderParams, req.params, "params");
     const { quantity } = parseInput(orderBody, req.body, "body");
-    const headers = parseInput(z.object({ "idempotency-key": idempotencyKey }), req.headers, "headers");
+    const headers = parseInput(orderHeaders, req.headers, "headers");
     const receipt = await placeOrder.place({
       userId: res.locals.userId as string,
       sku: params.sku,
@@ -38,12 +44,8 @@ export function orderRoutes(
   });
 
   router.get("/v1/users/:id/orders", authenticated, async (req, res) => {
-    const { id } = parseInput(z.object({ id: userId }), req.params, "params");
-    const { cursor } = parseInput(
-      z.strictObject({ cursor: z.string().max(512).optional() }),
-      req.query,
-      "query",
-    );
+    const { id } = parseInput(historyParams, req.params, "params");
+    const { cursor } = parseInput(historyQuery, req.query, "query");
     if (id !== res.locals.userId)
       throw new ForbiddenError("params.id: a user may list only their own orders");
     const page = await history.page(id, cursor);
