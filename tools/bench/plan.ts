@@ -1,39 +1,58 @@
-import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exitCleanlyOnSignals } from "../../app/bench/processes";
+import { timeNodeCommand, timePlan } from "./planTiming";
+import { median } from "./stats";
 
 // Times the offline plan of each checked-in stack against a baseline started in the same run: a
 // Node process that only loads the Pulumi and AWS SDKs, the fixed cost every plan pays. Prints
-// figures; it is a benchmark, never a pass/fail test.
-const root = resolve(__dirname, "../..");
+// figures; it is a benchmark, never a pass/fail test. (`npm run bench` covers plan scaling too.)
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-function timeCommand(label: string, args: string[]): number[] {
+async function sampled(label: string, run: () => Promise<number>): Promise<number> {
   const samples: number[] = [];
   for (let i = 1; i <= runs; i++) {
     process.stderr.write(`\r[bench] ${label}: run ${i}/${runs}`);
-    const started = performance.now();
-    const result = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: root, encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
-    samples.push((performance.now() - started) / 1000);
+    samples.push(await run());
   }
   process.stderr.write("\n");
-  return samples.sort((a, b) => a - b);
+  return median(samples);
 }
 
-const median = (xs: number[]) => xs[Math.floor(xs.length / 2)] ?? Number.NaN;
-const baseline = median(
-  timeCommand("baseline (load SDKs only)", ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws')"]),
-);
-const rows = ["dev", "prod"].map((stack) => {
-  const seconds = median(timeCommand(`plan ${stack}`, ["tools/plan/cli.ts", "--stack", stack]));
-  return { stack, seconds, ratio: seconds / baseline };
-});
+async function main(): Promise<void> {
+  exitCleanlyOnSignals((line) => process.stderr.write(`\n[bench] ${line}\n`));
+  const workDir = mkdtempSync(join(tmpdir(), "crest-bench-plan-"));
+  try {
+    const baseline = await sampled("baseline (load SDKs only)", () =>
+      timeNodeCommand(
+        "baseline",
+        ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws')"],
+        join(workDir, "baseline.log"),
+      ),
+    );
+    const rows: { stack: string; seconds: number; ratio: number }[] = [];
+    for (const stack of ["dev", "prod"]) {
+      const seconds = await sampled(
+        `plan ${stack}`,
+        async () => (await timePlan(stack, stack, { workDir })).wallSeconds,
+      );
+      rows.push({ stack, seconds, ratio: seconds / baseline });
+    }
+    console.log(
+      `Plan wall time, median of ${runs} runs (${process.version}, ${process.platform}/${process.arch})`,
+    );
+    console.log(`| Command | Median (s) | × baseline |`);
+    console.log(`| --- | ---: | ---: |`);
+    console.log(`| baseline: load @pulumi/pulumi + @pulumi/aws | ${baseline.toFixed(2)} | 1.00 |`);
+    for (const row of rows)
+      console.log(`| plan --stack ${row.stack} | ${row.seconds.toFixed(2)} | ${row.ratio.toFixed(2)} |`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
 
-console.log(
-  `Plan wall time, median of ${runs} runs (${process.version}, ${process.platform}/${process.arch})`,
-);
-console.log(`| Command | Median (s) | × baseline |`);
-console.log(`| --- | ---: | ---: |`);
-console.log(`| baseline: load @pulumi/pulumi + @pulumi/aws | ${baseline.toFixed(2)} | 1.00 |`);
-for (const row of rows)
-  console.log(`| plan --stack ${row.stack} | ${row.seconds.toFixed(2)} | ${row.ratio.toFixed(2)} |`);
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
