@@ -54,13 +54,20 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
 
   const started: ControllableServer[] = [];
   let folder: string | undefined;
-  const stopAll = async () => {
+  const stopEverything = async () => {
     const stopping = started.splice(0).map((server) => server.stop());
     const results = await Promise.allSettled(stopping);
     if (folder !== undefined) removeServicesFolder(folder, stopAll);
     folder = undefined;
     const failed = results.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
+  };
+  // One teardown, however many callers (a signal handler and a test's `after`, say) ask for it:
+  // a second run would delete the folder while the first still waits for servers to save and exit.
+  let teardown: Promise<void> | undefined;
+  const stopAll = (): Promise<void> => {
+    teardown ??= stopEverything();
+    return teardown;
   };
   const timed = async <T extends ControllableServer>(name: string, start: () => Promise<T>): Promise<T> => {
     const since = performance.now();
