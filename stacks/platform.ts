@@ -112,13 +112,13 @@ export function definePlatform(config: StackConfig) {
   );
   resolveCdnDistributionArn(cdn.distributionArn);
 
-  const config_ = runtimeConfig({ mysql, redis, kafka, storage, appSecrets, wechat: config.wechat });
+  const appRuntimeConfig = runtimeConfig({ mysql, redis, kafka, storage, appSecrets, wechat: config.wechat });
   const secretKeys = [mysql.kmsKeyArn, redis.kmsKeyArn, kafka.kmsKeyArn, appSecrets.kmsKeyArn];
   const workload = new Workload(
     `${prefix}-app`,
     {
       ...workloadArgs(config, {
-        runtimeConfig: config_,
+        runtimeConfig: appRuntimeConfig,
         secrets: {
           mysqlShards: mysql.shardSecretArns,
           redisAuth: redis.authSecretArn,
@@ -161,7 +161,7 @@ export function definePlatform(config: StackConfig) {
     })),
     natGatewayCount: network.natGatewayIds.length,
     flowLogGroupName: network.flowLogGroupName,
-    runtimeConfig: config_,
+    runtimeConfig: appRuntimeConfig,
     clusterName: cluster.clusterName,
     apiUrl: cdn.url,
     loadBalancerDnsName: edge.loadBalancerDnsName,
