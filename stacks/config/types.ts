@@ -1,5 +1,10 @@
 import type { PriceClass } from "../../infra/cdn/args";
+import type { EksClusterArgs } from "../../infra/cluster/args";
+import type { KafkaClusterArgs } from "../../infra/kafka";
+import type { ShardedMysqlArgs } from "../../infra/mysql";
 import type { NatGatewayMode } from "../../infra/network";
+import type { RedisClusterArgs } from "../../infra/redis";
+import type { DeploymentSizeArgs } from "../../infra/workload/args";
 import type { RegionName } from "./regions";
 import type { Tier } from "./schema";
 
@@ -10,32 +15,33 @@ export interface NetworkSettings {
   readonly flowLogRetentionDays: number;
 }
 
-export interface MysqlSettings {
-  readonly shards: number;
-  readonly readersPerShard: number;
-  readonly instanceClass: string;
-  readonly backupRetentionDays: number;
-}
+/** A component's optional size arguments, every one resolved: the config holds each size once. */
+type Resolved<Args, Key extends keyof Args> = { readonly [K in Key]-?: Exclude<Args[K], undefined> };
 
-export interface RedisSettings {
-  readonly shards: number;
-  readonly replicasPerShard: number;
-  readonly nodeType: string;
-  readonly snapshotRetentionDays: number;
-  readonly logRetentionDays: number;
-}
+export type MysqlSettings = Resolved<
+  ShardedMysqlArgs,
+  "shards" | "readersPerShard" | "instanceClass" | "backupRetentionDays"
+>;
 
-export interface KafkaSettings {
-  readonly brokers: number;
-  readonly instanceType: string;
-  readonly volumeSizeGiB: number;
-  readonly maxVolumeSizeGiB: number;
-  readonly replicationFactor: number;
-  readonly minInsyncReplicas: number;
-  readonly logRetentionDays: number;
+export type RedisSettings = Resolved<
+  RedisClusterArgs,
+  "shards" | "replicasPerShard" | "nodeType" | "snapshotRetentionDays" | "logRetentionDays"
+>;
+
+export type KafkaSettings = Resolved<
+  KafkaClusterArgs,
+  | "brokers"
+  | "instanceType"
+  | "volumeSizeGiB"
+  | "maxVolumeSizeGiB"
+  | "replicationFactor"
+  | "minInsyncReplicas"
+  | "logRetentionDays"
+> & {
+  /** Partition counts of the two topics the platform creates (their names are fixed). */
   readonly ordersPartitions: number;
   readonly deadLetterPartitions: number;
-}
+};
 
 export interface StorageSettings {
   readonly archive: {
@@ -49,21 +55,20 @@ export interface StorageSettings {
   readonly drRegion?: RegionName;
 }
 
-export interface ClusterSettings {
-  readonly kubernetesVersion: string;
-  readonly nodeInstanceTypes: readonly string[];
-  readonly nodesPerAz: { readonly min: number; readonly max: number; readonly desired: number };
-  readonly endpointPublicAccess: boolean;
-  readonly publicAccessCidrs: readonly string[];
-  readonly logRetentionDays: number;
-}
+export type ClusterSettings = Resolved<
+  EksClusterArgs,
+  | "kubernetesVersion"
+  | "nodeInstanceTypes"
+  | "nodesPerAz"
+  | "endpointPublicAccess"
+  | "publicAccessCidrs"
+  | "logRetentionDays"
+>;
 
-export interface DeploymentSettings {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly cpu: { readonly request: string; readonly limit: string };
-  readonly memory: { readonly request: string; readonly limit: string };
-}
+export type DeploymentSettings = Resolved<
+  DeploymentSizeArgs,
+  "minReplicas" | "maxReplicas" | "cpu" | "memory"
+>;
 
 export interface WorkloadSettings {
   readonly api: DeploymentSettings;
