@@ -210,25 +210,48 @@ const row = (name: string, p: Pin<string | readonly string[]>): PinRow => ({
   checkedOn: p.checkedOn,
 });
 
+const engineLabels: Record<keyof typeof engines, string> = {
+  auroraMysql: "Aurora MySQL engine version",
+  auroraMysqlParameterFamily: "Aurora MySQL parameter group family",
+  valkey: "Valkey engine version",
+  valkeyParameterFamily: "Valkey parameter group family",
+  kafka: "MSK Kafka version (KRaft)",
+};
+const typeLabels: Record<keyof typeof instanceTypes, string> = {
+  mysql: "Aurora MySQL instance class",
+  redis: "ElastiCache node type",
+  kafka: "MSK broker type",
+  nodes: "EKS node instance types",
+};
+const tlsLabels: Record<keyof typeof tls, string> = {
+  albSslPolicy: "ALB HTTPS listener SSL policy",
+  cloudFrontMinimumProtocolVersion: "CloudFront viewer security policy",
+  cloudFrontOriginSslProtocols: "CloudFront origin TLS protocols",
+  auroraTlsVersions: "Aurora MySQL tls_version",
+};
+const entries = <T extends object>(o: T) => Object.entries(o) as [keyof T & string, T[keyof T]][];
+
 /** Every pin, flattened, in the register's order. */
 export function externalPins(): PinRow[] {
   return [
     ...Object.values(helmCharts).map((c) => ({
-      name: `Helm chart ${c.chart} (${c.repo})`,
+      name: `Helm chart ${c.chart}`,
       value: c.version,
       source: c.source,
       checkedOn: c.checkedOn,
     })),
-    ...Object.entries(kubernetesVersions).flatMap(([minor, v]) => [
-      row(`Kubernetes (EKS standard support)`, v),
-      row(`cluster-autoscaler image for ${minor}`, v.clusterAutoscalerImageTag),
+    ...entries(kubernetesVersions).flatMap(([minor, v]) => [
+      row("Kubernetes minor (EKS standard support)", v),
+      row(`cluster-autoscaler image for Kubernetes ${minor}`, v.clusterAutoscalerImageTag),
     ]),
-    ...Object.entries(engines).map(([name, p]) => row(`engine: ${name}`, p)),
-    ...Object.entries(instanceTypes).flatMap(([service, byTier]) =>
-      Object.entries(byTier).map(([tier, p]) => row(`${service} type (${tier})`, p)),
+    ...entries(engines).map(([name, p]) => row(engineLabels[name], p)),
+    ...entries(instanceTypes).flatMap(([service, byTier]) =>
+      Object.entries(byTier).map(([tier, p]: [string, Pin<string | readonly string[]>]) =>
+        row(`${typeLabels[service]} (${tier === "component" ? "component default" : tier})`, p),
+      ),
     ),
-    ...Object.entries(amiTypes).map(([arch, p]) => row(`EKS AMI type (${arch})`, p)),
-    ...Object.entries(tls).map(([name, p]) => row(name, p)),
-    row("WAF managed rule groups", wafManagedRuleGroups),
+    ...entries(amiTypes).map(([arch, p]) => row(`EKS AMI type (${arch})`, p)),
+    ...entries(tls).map(([name, p]) => row(tlsLabels[name], p)),
+    row("WAF managed rule groups (CloudFront web ACL)", wafManagedRuleGroups),
   ];
 }
