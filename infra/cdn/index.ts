@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
 import { aliasRecords, dnsValidatedCertificate } from "../loadbalancer/dns";
 import { cdnAccessLogs } from "./accessLogs";
@@ -31,7 +32,7 @@ const failoverStatusCodes = [500, 502, 503, 504];
  * The public edge of the API: a CloudFront distribution in front of the load balancer and the
  * static-assets bucket, behind a WAF web ACL. The API is uncached except the GET paths marked
  * cacheable, which fail over to a snapshot in the bucket when the API errs; static assets are
- * cached long. Viewers get TLS 1.2+ (TLSv1.2_2021) over HTTP/2 or HTTP/3, origins HTTPS with
+ * cached long. Viewers get TLS 1.2+ (CloudFront's 2021 policy) over HTTP/2 or HTTP/3, origins HTTPS with
  * TLS 1.2; the bucket is read through origin access control (SigV4 on every request).
  */
 export class Cdn extends pulumi.ComponentResource {
@@ -92,7 +93,7 @@ export class Cdn extends pulumi.ComponentResource {
         viewerCertificate: {
           acmCertificateArn: certificateArn,
           sslSupportMethod: "sni-only",
-          minimumProtocolVersion: "TLSv1.2_2021",
+          minimumProtocolVersion: tls.cloudFrontMinimumProtocolVersion.value,
         },
         restrictions: { geoRestriction: { restrictionType: "none" } },
         origins: [
@@ -103,7 +104,7 @@ export class Cdn extends pulumi.ComponentResource {
               httpPort: 80,
               httpsPort: 443,
               originProtocolPolicy: "https-only",
-              originSslProtocols: ["TLSv1.2"],
+              originSslProtocols: [...tls.cloudFrontOriginSslProtocols.value],
             },
             customHeaders: [
               { name: args.apiOrigin.verifyHeaderName, value: args.apiOrigin.verifyHeaderValue },

@@ -1,20 +1,12 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { wafManagedRuleGroups } from "../lib/pins";
 
 /** AWS WAF's range for a rate-based rule's limit (API reference, RateBasedStatement.Limit). */
 export const rateLimitRange = { min: 10, max: 2_000_000_000 } as const;
 
-/**
- * AWS managed rule groups, in evaluation order after the rate limit: addresses AWS threat
- * intelligence lists as bots or attackers, the OWASP-style common rule set, then request patterns
- * known to exploit vulnerabilities (Log4j, Java deserialization, …). About 925 of the 1,500 WCUs a
- * web ACL includes.
- */
-const managedRuleGroups = [
-  "AWSManagedRulesAmazonIpReputationList",
-  "AWSManagedRulesCommonRuleSet",
-  "AWSManagedRulesKnownBadInputsRuleSet",
-] as const;
+/** AWS managed rule groups, in evaluation order after the rate limit (see the pin register). */
+const managedRuleGroups = wafManagedRuleGroups.value;
 
 const visibility = (metricName: string) => ({
   cloudwatchMetricsEnabled: true,

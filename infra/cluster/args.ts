@@ -1,22 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
 import { logRetentionProblems } from "../lib/logs";
+import { instanceTypes, kubernetesVersions } from "../lib/pins";
 import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
 
-/**
- * Kubernetes minors in EKS standard support as of November 2026, each with the Cluster Autoscaler
- * image of the same minor (the autoscaler must match the control plane's minor). 1.34 is left out:
- * its standard support ends on 2026-12-02, so a cluster created on it would bill extended support
- * within days. 1.35's standard support ends on 2027-03-27; 1.36 reached EKS by June 2026.
- * Source: https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
- */
-export const kubernetesVersions = {
-  "1.35": { clusterAutoscalerImageTag: "v1.35.0" },
-  "1.36": { clusterAutoscalerImageTag: "v1.36.1" },
-} as const;
-export type KubernetesVersion = keyof typeof kubernetesVersions;
-export const defaultKubernetesVersion: KubernetesVersion = "1.36";
+export { defaultKubernetesVersion, type KubernetesVersion, kubernetesVersions } from "../lib/pins";
 
 /** Managed node group sizes in one AZ. */
 export interface NodesPerAz {
@@ -44,11 +33,11 @@ export interface EksClusterArgs {
    * the data stores admit. @default none (required)
    */
   readonly nodeSecurityGroupIds: readonly pulumi.Input<string>[];
-  /** Kubernetes minor of the control plane and nodes; one of `kubernetesVersions`. @default "1.36" */
+  /** Kubernetes minor of the control plane and nodes; one of `kubernetesVersions`. @default `defaultKubernetesVersion` (infra/lib/pins.ts) */
   readonly kubernetesVersion?: string;
   /**
    * EC2 instance types of every node group, all of one architecture. Graviton (arm64) types need an
-   * arm64 (or multi-arch) image of every workload. @default ["m7g.large"]
+   * arm64 (or multi-arch) image of every workload. @default `instanceTypes.nodes.component` (infra/lib/pins.ts)
    */
   readonly nodeInstanceTypes?: readonly string[];
   /** Node counts of each AZ's node group. @default { min: 2, max: 10, desired: 2 } */
@@ -67,7 +56,7 @@ export interface EksClusterArgs {
 }
 
 export const defaultNodesPerAz: NodesPerAz = { min: 2, max: 10, desired: 2 };
-export const defaultNodeInstanceTypes = ["m7g.large"] as const;
+export const defaultNodeInstanceTypes = instanceTypes.nodes.component.value;
 
 /** EKS default quota "Nodes per managed node group" (adjustable; raise the quota first). */
 export const maxNodesPerNodeGroup = 450;
@@ -167,7 +156,7 @@ function instanceTypeProblems(instanceTypes: readonly string[] | undefined): Pro
       problems.push({
         path: `nodeInstanceTypes[${i}]`,
         value: instanceType,
-        allowed: 'an EC2 instance type, family and size, e.g. "m7g.large" or "c7i.xlarge"',
+        allowed: `an EC2 instance type, family and size, e.g. "${defaultNodeInstanceTypes[0]}"`,
       });
     } else if (instanceTypes.indexOf(instanceType) !== i) {
       problems.push({

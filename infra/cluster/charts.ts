@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { type ChartPin, helmCharts as chartPins } from "../lib/pins";
 
 /** A pinned Helm chart: where it comes from, which version, and the namespace it runs in. */
 export interface HelmChart {
@@ -11,51 +12,30 @@ export interface HelmChart {
 }
 
 /**
- * Every chart the cluster installs, pinned; upgrades are a reviewed change to this table. Versions
- * checked in November 2026 against each project's releases:
- * - metrics-server 3.14.0 (app v0.8, built against Kubernetes 1.36)
- * - aws-load-balancer-controller 3.5.0 (app v3.5.0; its IAM policy is awsLoadBalancerControllerPolicy.json)
- * - secrets-store-csi-driver 1.6.0 (driver v1.5.4)
- * - secrets-store-csi-driver-provider-aws 2.2.0 (ASCP; its own copy of the driver is turned off)
- * - cluster-autoscaler 9.59.0, run with the image of the cluster's minor (see kubernetesVersions)
+ * Every chart the cluster installs: the published chart and version from the pin register, and
+ * where Crest runs it. Upgrades are a reviewed change to `helmCharts` in infra/lib/pins.ts.
  */
+const inKubeSystem = (pinned: ChartPin, release: string): HelmChart => ({
+  chart: pinned.chart,
+  version: pinned.version,
+  repo: pinned.repo,
+  namespace: "kube-system",
+  release,
+});
+
 export const helmCharts = {
-  metricsServer: {
-    chart: "metrics-server",
-    version: "3.14.0",
-    repo: "https://kubernetes-sigs.github.io/metrics-server/",
-    namespace: "kube-system",
-    release: "metrics-server",
-  },
-  awsLoadBalancerController: {
-    chart: "aws-load-balancer-controller",
-    version: "3.5.0",
-    repo: "https://aws.github.io/eks-charts",
-    namespace: "kube-system",
-    release: "aws-load-balancer-controller",
-  },
-  secretsStoreCsiDriver: {
-    chart: "secrets-store-csi-driver",
-    version: "1.6.0",
-    repo: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
-    namespace: "kube-system",
-    release: "secrets-store-csi-driver",
-  },
-  secretsStoreProviderAws: {
-    chart: "secrets-store-csi-driver-provider-aws",
-    version: "2.2.0",
-    repo: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
-    namespace: "kube-system",
-    release: "secrets-store-csi-driver-provider-aws",
-  },
-  clusterAutoscaler: {
-    chart: "cluster-autoscaler",
-    version: "9.59.0",
-    repo: "https://kubernetes.github.io/autoscaler",
-    namespace: "kube-system",
-    release: "cluster-autoscaler",
-  },
-} as const satisfies Record<string, HelmChart>;
+  metricsServer: inKubeSystem(chartPins.metricsServer, "metrics-server"),
+  awsLoadBalancerController: inKubeSystem(
+    chartPins.awsLoadBalancerController,
+    "aws-load-balancer-controller",
+  ),
+  secretsStoreCsiDriver: inKubeSystem(chartPins.secretsStoreCsiDriver, "secrets-store-csi-driver"),
+  secretsStoreProviderAws: inKubeSystem(
+    chartPins.secretsStoreProviderAws,
+    "secrets-store-csi-driver-provider-aws",
+  ),
+  clusterAutoscaler: inKubeSystem(chartPins.clusterAutoscaler, "cluster-autoscaler"),
+} as const satisfies Record<keyof typeof chartPins, HelmChart>;
 
 /** A service account the chart creates, annotated with its IRSA role. */
 export interface IrsaServiceAccount {

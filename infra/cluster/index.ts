@@ -232,7 +232,7 @@ export class EksCluster extends pulumi.ComponentResource implements OidcIssuer {
         region: args.region,
         vpcId: args.vpcId,
         oidc: this,
-        clusterAutoscalerImageTag: kubernetesVersions[version].clusterAutoscalerImageTag,
+        clusterAutoscalerImageTag: kubernetesVersions[version].clusterAutoscalerImageTag.value,
         provider: this.kubernetesProvider,
         dependsOn: [coreDns, ...nodes.groups],
       },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { amiTypes } from "../lib/pins";
 import { instanceArchitecture, type NodesPerAz } from "./args";
 
 /**
@@ -105,7 +106,7 @@ export function nodeGroups(name: string, args: NodeGroupsArgs, parent: pulumi.Re
           version: args.kubernetesVersion,
           nodeRoleArn: role.arn,
           subnetIds: [args.privateSubnetIds[i] as pulumi.Input<string>],
-          amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+          amiType: amiTypes[architecture].value,
           capacityType: "ON_DEMAND",
           instanceTypes: [...args.instanceTypes],
           scalingConfig: {

@@ -4,14 +4,12 @@ import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { encryptedLogGroup, logRetentionProblems } from "../lib/logs";
+import { engines, instanceTypes } from "../lib/pins";
 import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 
-/**
- * The last Kafka 3.x line on MSK, in KRaft mode: ZooKeeper mode cannot be switched to KRaft on an
- * existing cluster and Kafka 4 drops ZooKeeper, so a cluster created in KRaft mode can keep upgrading.
- */
-export const kafkaVersion = "3.9.x.kraft";
+/** MSK's Kafka 3.9 in KRaft mode (infra/lib/pins.ts): MSK fixes a cluster's metadata mode at creation. */
+export const kafkaVersion = engines.kafka.value;
 
 /** SASL/SCRAM over TLS; the only listener the security group opens. */
 export const saslScramPort = 9096;
@@ -42,7 +40,7 @@ export interface KafkaClusterArgs extends DataStorePlacementArgs {
    * @default one broker per AZ (`availabilityZones.length`)
    */
   readonly brokers?: number;
-  /** MSK Standard broker size. @default "kafka.m7g.large" */
+  /** MSK Standard broker size. @default `instanceTypes.kafka.prod` (infra/lib/pins.ts) */
   readonly instanceType?: string;
   /** EBS data volume per broker at creation, GiB (1–16384); auto scaling grows it from there. @default 1000 */
   readonly volumeSizeGiB?: number;
@@ -77,7 +75,7 @@ function resolve(args: KafkaClusterArgs): Resolved {
   const volumeSizeGiB = args.volumeSizeGiB ?? 1000;
   return {
     brokers: args.brokers ?? args.availabilityZones.length,
-    instanceType: args.instanceType ?? "kafka.m7g.large",
+    instanceType: args.instanceType ?? instanceTypes.kafka.prod.value,
     volumeSizeGiB,
     maxVolumeSizeGiB: args.maxVolumeSizeGiB ?? Math.min(maxVolumeSizeGiB, 4 * volumeSizeGiB),
     replicationFactor: args.replicationFactor ?? 3,
@@ -112,7 +110,7 @@ export function kafkaClusterArgsProblems(args: KafkaClusterArgs): Problem[] {
       path: "instanceType",
       value: r.instanceType,
       allowed:
-        'an MSK Standard broker size "kafka.<family>.<size>", e.g. "kafka.m7g.large" or "kafka.t3.small" ' +
+        `an MSK Standard broker size "kafka.<family>.<size>", e.g. "${instanceTypes.kafka.prod.value}" ` +
         "(Express brokers have no EBS storage to size)",
     });
   }
@@ -333,7 +331,10 @@ export class KafkaCluster extends pulumi.ComponentResource {
   /**
    * The SCRAM user's secret. MSK requires the `AmazonMSK_` name prefix and a customer-managed key (it
    * rejects secrets under the default Secrets Manager key), and reads the secret through its resource
-   * policy, which is declared here so MSK attaching it does not show as drift.
+   * policy, which is declared here so MSK attaching it does not show as drift. The name is the
+   * prefix plus a unique suffix: a deleted secret keeps its name for its 30-day recovery window, so
+   * a fixed name would fail a dev stack re-created after `pulumi destroy`. The window stays, in
+   * every tier, so a credential deleted by mistake can still be restored.
    */
   private scramCredential(name: string, cluster: aws.msk.Cluster, key: EncryptionKey): pulumi.Output<string> {
     const credential = new GeneratedSecret(
@@ -341,7 +342,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       {
         description: `SASL/SCRAM user of Kafka ${name}`,
         kmsKeyId: key.keyArn,
-        secretName: `AmazonMSK_${name}`,
+        secretNamePrefix: `AmazonMSK_${name}-`,
         fields: { username: scramUsername },
       },
       { parent: this },

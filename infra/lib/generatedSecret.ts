@@ -8,10 +8,12 @@ export interface GeneratedSecretArgs {
   /** Customer-managed KMS key that encrypts the secret. @default none (required) */
   readonly kmsKeyId: pulumi.Input<string>;
   /**
-   * Exact secret name, for services that require one (MSK SCRAM secrets must start with
-   * `AmazonMSK_`). @default a name Pulumi generates from the resource name
+   * Start of the secret's name, for services that require one (MSK SCRAM secrets must start with
+   * `AmazonMSK_`); the provider appends a unique suffix. A fixed name would make a re-created stack
+   * (or a replaced secret) collide with the deleted one, which keeps its name for the whole
+   * recovery window. @default a name Pulumi generates from the resource name
    */
-  readonly secretName?: string;
+  readonly secretNamePrefix?: string;
   /** Plain fields stored beside the password in the secret's JSON, e.g. `{ username: "crest" }`. @default {} */
   readonly fields?: Readonly<Record<string, string>>;
   /** Password length. @default 32 */
@@ -56,7 +58,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         description: args.description,
         kmsKeyId: args.kmsKeyId,
         recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
-        ...(args.secretName ? { name: args.secretName } : {}),
+        ...(args.secretNamePrefix ? { namePrefix: args.secretNamePrefix } : {}),
       },
       { parent: this },
     );

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
+import { tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
 import { logBucket } from "../storage";
 import { elbAccessLogStatements } from "./accessLogs";
@@ -15,10 +16,10 @@ const token = "crest:edge:LoadBalancer";
 /**
  * TLS 1.3 and 1.2 with forward-secret AEAD ciphers only (ECDHE with AES-GCM); no TLS 1.0/1.1. The
  * load balancer's only client is CloudFront, which speaks TLS 1.2 with these ciphers to origins.
- * AWS now also offers hybrid post-quantum variants (…-Res-PQ-2025-09); they add nothing for a
- * CloudFront-only listener, and the policy pack's allow-list does not name them yet.
+ * AWS now also offers hybrid post-quantum variants; they add nothing for a CloudFront-only
+ * listener, and the policy pack's allow-list does not name them yet.
  */
-const sslPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
+const sslPolicy = tls.albSslPolicy.value;
 
 /** Key prefix of the access logs in their bucket. */
 const accessLogPrefix = "alb";

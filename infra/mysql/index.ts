@@ -2,18 +2,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { engines, instanceTypes, tls } from "../lib/pins";
 import { type DataStorePlacementArgs, integerProblems, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 
 /**
- * Aurora MySQL 3.10 is a long-term-support line (MySQL 8.0.42). Changing this value is the one way a
- * cluster's engine moves: automatic minor upgrades are off because AWS advises against them on LTS
- * versions, and because an upgrade applied behind Pulumi's back turns this pin into a planned
- * downgrade that RDS rejects.
+ * The pinned Aurora MySQL version (a long-term-support line, infra/lib/pins.ts). Changing it is the
+ * one way a cluster's engine moves: automatic minor upgrades are off because AWS advises against
+ * them on LTS versions, and because an upgrade applied behind Pulumi's back turns this pin into a
+ * planned downgrade that RDS rejects.
  */
-export const auroraMysqlEngineVersion = "8.0.mysql_aurora.3.10.3";
+export const auroraMysqlEngineVersion = engines.auroraMysql.value;
 /** The cluster parameter group family of `auroraMysqlEngineVersion`. */
-export const auroraMysqlParameterFamily = "aurora-mysql8.0";
+export const auroraMysqlParameterFamily = engines.auroraMysqlParameterFamily.value;
 export const mysqlPort = 3306;
 
 /** AWS allows 15 Aurora Replicas per cluster. */
@@ -38,7 +39,7 @@ export const clusterParameters: readonly (readonly [string, string])[] = [
   ["character_set_server", "utf8mb4"],
   ["collation_server", "utf8mb4_0900_ai_ci"],
   ["require_secure_transport", "ON"],
-  ["tls_version", "TLSv1.2,TLSv1.3"],
+  ["tls_version", tls.auroraTlsVersions.value],
   ["slow_query_log", "1"],
   ["long_query_time", "0.5"],
   ["log_output", "FILE"],
@@ -67,7 +68,7 @@ export interface ShardedMysqlArgs extends DataStorePlacementArgs {
    * reads; 0 leaves a shard with no standby (a failover then recreates the writer). @default none (required)
    */
   readonly readersPerShard: number;
-  /** Provisioned DB instance class of every writer and reader. @default "db.r7g.large" */
+  /** Provisioned DB instance class of every writer and reader. @default `instanceTypes.mysql.prod` (infra/lib/pins.ts) */
   readonly instanceClass?: string;
   /** Days automated backups (point-in-time restore) are kept, 1 to 35. @default 14 */
   readonly backupRetentionDays?: number;
@@ -105,7 +106,7 @@ export function shardedMysqlArgsProblems(args: ShardedMysqlArgs): Problem[] {
       value: instanceClass,
       allowed:
         'a provisioned DB instance class "db.<family>.<size>" that supports Performance Insights ' +
-        '(not db.t2.*, db.t3.*, db.t4g.micro or db.t4g.small), e.g. "db.r7g.large"',
+        `(not db.t2.*, db.t3.*, nor the micro and small db.t4g sizes), e.g. "${instanceTypes.mysql.prod.value}"`,
     });
   }
   problems.push(
@@ -170,7 +171,7 @@ export class ShardedMysql extends pulumi.ComponentResource {
     ]);
     const protect = args.protect ?? true;
     const database = args.databaseName ?? "crest";
-    const instanceClass = args.instanceClass ?? "db.r7g.large";
+    const instanceClass = args.instanceClass ?? instanceTypes.mysql.prod.value;
 
     // RDS, Performance Insights and Secrets Manager use the key through grants they create with the
     // deploying principal's IAM permissions, so the key policy needs no service statements.

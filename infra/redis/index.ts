@@ -4,18 +4,19 @@ import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { cloudWatchLogsGrant, logRetentionProblems } from "../lib/logs";
+import { engines, instanceTypes } from "../lib/pins";
 import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 
 /**
  * Valkey rather than Redis OSS: ElastiCache's Redis OSS line ends at 7.1 while Valkey gets the new
  * majors, Valkey nodes are priced below Redis OSS nodes of the same type, and Valkey speaks the same
- * protocol, so ioredis's `Cluster` client works unchanged. 8.2 is the newest version whose parameter
- * group family (`valkey8`) the ElastiCache parameter reference documents.
+ * protocol, so ioredis's `Cluster` client works unchanged. The version and its parameter group
+ * family are pinned in infra/lib/pins.ts.
  */
 const engine = "valkey";
-const engineVersion = "8.2";
-const parameterGroupFamily = "valkey8";
+const engineVersion = engines.valkey.value;
+const parameterGroupFamily = engines.valkeyParameterFamily.value;
 const port = 6379;
 
 /** ElastiCache's default quota: 90 nodes per cluster (shards × (1 + replicas)), raisable to 500. */
@@ -45,7 +46,7 @@ export interface RedisClusterArgs extends DataStorePlacementArgs {
   readonly replicasPerShard?: number;
   /** Multi-AZ: replicas in other AZs than their primary, promoted automatically when it fails. @default true */
   readonly multiAz?: boolean;
-  /** ElastiCache node type of every node. @default "cache.r7g.large" */
+  /** ElastiCache node type of every node. @default `instanceTypes.redis.prod` (infra/lib/pins.ts) */
   readonly nodeType?: string;
   /** Days automatic daily snapshots are kept, 0–35; 0 turns them off. @default 7 */
   readonly snapshotRetentionDays?: number;
@@ -106,7 +107,7 @@ export function redisClusterArgsProblems(args: RedisClusterArgs): Problem[] {
     problems.push({
       path: "nodeType",
       value: args.nodeType,
-      allowed: 'an ElastiCache node type, which starts with "cache.", e.g. "cache.r7g.large"',
+      allowed: `an ElastiCache node type, which starts with "cache.", e.g. "${instanceTypes.redis.prod.value}"`,
     });
   }
   const retention = args.snapshotRetentionDays;
@@ -227,7 +228,7 @@ export class RedisCluster extends pulumi.ComponentResource {
         description: `Valkey cluster ${name}`,
         engine,
         engineVersion,
-        nodeType: args.nodeType ?? "cache.r7g.large",
+        nodeType: args.nodeType ?? instanceTypes.redis.prod.value,
         port,
         clusterMode: "enabled",
         parameterGroupName: parameterGroup.name,

@@ -465,7 +465,14 @@ export class TieredStorage extends pulumi.ComponentResource {
           {
             id: "disaster-recovery",
             status: "Enabled",
-            filter: {},
+            // The whole bucket, stated as a V2 rule: a filter with an empty prefix. A rule without a
+            // filter is a V1 rule, which S3 refuses deleteMarkerReplication on, and an empty `{}`
+            // block can be dropped on the way to the API (Pulumi aws.s3.BucketReplicationConfig,
+            // rules[].deleteMarkerReplication: "only valid with V2 replication configurations (i.e.,
+            // when filter is used)"; S3 API ReplicationRule: a Filter requires DeleteMarkerReplication,
+            // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html).
+            filter: { prefix: "" },
+            priority: 0,
             // Deletes reach the copy as delete markers, so after a failover it shows what the
             // primary showed; the versions behind them stay restorable as long as on the primary.
             deleteMarkerReplication: { status: "Enabled" },

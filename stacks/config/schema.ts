@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { priceClasses } from "../../infra/cdn/args";
 import { logRetentionDays } from "../../infra/lib/logs";
+import { defaultKubernetesVersion, instanceTypes } from "../../infra/lib/pins";
 
 /**
  * The shape of every `crest:*` key a stack file may set. Every field is described: the README's
@@ -62,7 +63,7 @@ export const mysqlSchema = z.strictObject(
       "Aurora Replicas per shard (0–15), spread over the AZs: read scaling and failover targets. prod needs at least 1.",
     ),
     instanceClass: text(
-      'a DB instance class such as "db.r7g.large"',
+      `a DB instance class such as "${instanceTypes.mysql.prod.value}"`,
       "Instance class of every writer and reader.",
     ),
     backupRetentionDays: wholeNumber("Days of point-in-time backups (1–35); prod needs at least 7."),
@@ -76,7 +77,10 @@ export const redisSchema = z.strictObject(
     replicasPerShard: wholeNumber(
       "Replicas per node group (0–5); at least 1 for Multi-AZ automatic failover, which every tier uses.",
     ),
-    nodeType: text('an ElastiCache node type such as "cache.r7g.large"', "Node type of every cache node."),
+    nodeType: text(
+      `an ElastiCache node type such as "${instanceTypes.redis.prod.value}"`,
+      "Node type of every cache node.",
+    ),
     snapshotRetentionDays: wholeNumber(
       "Days daily snapshots are kept (0–35; 0 turns them off); prod needs at least 1.",
     ),
@@ -90,7 +94,10 @@ export const kafkaSchema = z.strictObject(
     brokers: wholeNumber(
       "MSK brokers; a multiple of the AZs Kafka spans (the stack's first 3 AZs: MSK takes 2 or 3).",
     ),
-    instanceType: text('an MSK broker size such as "kafka.m7g.large"', "Broker instance size."),
+    instanceType: text(
+      `an MSK broker size such as "${instanceTypes.kafka.prod.value}"`,
+      "Broker instance size.",
+    ),
     volumeSizeGiB: wholeNumber("EBS volume per broker at creation, GiB (1–16384)."),
     maxVolumeSizeGiB: wholeNumber("Ceiling storage autoscaling may grow each volume to, GiB (up to 16384)."),
     replicationFactor: wholeNumber(
@@ -146,11 +153,11 @@ const flag = (description: string) => z.boolean(allowed("true or false")).option
 export const clusterSchema = z.strictObject(
   {
     kubernetesVersion: text(
-      'a Kubernetes minor version string such as "1.36"',
-      "Kubernetes minor of the control plane and nodes; one in EKS standard support (infra/cluster/args.ts).",
+      `a Kubernetes minor version string such as "${defaultKubernetesVersion}"`,
+      "Kubernetes minor of the control plane and nodes; one in EKS standard support (infra/lib/pins.ts).",
     ),
     nodeInstanceTypes: stringList(
-      'EC2 instance type such as "m7g.xlarge"',
+      `EC2 instance type such as "${instanceTypes.nodes.prod.value[0]}"`,
       "Instance types of the managed node groups, one architecture (Graviton types run arm64 images).",
     ),
     nodesPerAz: z

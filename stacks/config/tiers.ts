@@ -1,3 +1,4 @@
+import { defaultKubernetesVersion, instanceTypes } from "../../infra/lib/pins";
 import type { Tier } from "./schema";
 import type {
   ClusterSettings,
@@ -50,17 +51,22 @@ const prod: TierDefaults = {
   availabilityZoneCount: 3,
   protect: true,
   network: { natGateways: "perAz", flowLogRetentionDays: 365 },
-  mysql: { shards: 4, readersPerShard: 2, instanceClass: "db.r7g.large", backupRetentionDays: 14 },
+  mysql: {
+    shards: 4,
+    readersPerShard: 2,
+    instanceClass: instanceTypes.mysql.prod.value,
+    backupRetentionDays: 14,
+  },
   redis: {
     shards: 3,
     replicasPerShard: 2,
-    nodeType: "cache.r7g.large",
+    nodeType: instanceTypes.redis.prod.value,
     snapshotRetentionDays: 7,
     logRetentionDays: 365,
   },
   kafka: {
     brokers: 3,
-    instanceType: "kafka.m7g.large",
+    instanceType: instanceTypes.kafka.prod.value,
     volumeSizeGiB: 1000,
     maxVolumeSizeGiB: 4000,
     replicationFactor: 3,
@@ -79,8 +85,8 @@ const prod: TierDefaults = {
     accessLogRetentionDays: 365,
   },
   cluster: {
-    kubernetesVersion: "1.36",
-    nodeInstanceTypes: ["m7g.xlarge"],
+    kubernetesVersion: defaultKubernetesVersion,
+    nodeInstanceTypes: [...instanceTypes.nodes.prod.value],
     nodesPerAz: { min: 2, max: 10, desired: 2 },
     endpointPublicAccess: false,
     publicAccessCidrs: [],
@@ -127,19 +133,25 @@ const dev: TierDefaults = {
   availabilityZoneCount: 2,
   protect: false,
   network: { ...prod.network, natGateways: "single", flowLogRetentionDays: 30 },
-  mysql: { shards: 2, readersPerShard: 0, instanceClass: "db.t4g.medium", backupRetentionDays: 1 },
+  mysql: {
+    shards: 2,
+    readersPerShard: 0,
+    instanceClass: instanceTypes.mysql.dev.value,
+    backupRetentionDays: 1,
+  },
   redis: {
     ...prod.redis,
     shards: 1,
     replicasPerShard: 1,
-    nodeType: "cache.t4g.small",
+    nodeType: instanceTypes.redis.dev.value,
     snapshotRetentionDays: 0,
     logRetentionDays: 30,
   },
   kafka: {
     ...prod.kafka,
     brokers: 2,
-    instanceType: "kafka.t3.small",
+    // Same size as prod: T3 brokers are not documented for 3.9 KRaft (infra/lib/pins.ts, with the cost).
+    instanceType: instanceTypes.kafka.dev.value,
     volumeSizeGiB: 100,
     maxVolumeSizeGiB: 500,
     replicationFactor: 2,
@@ -154,7 +166,7 @@ const dev: TierDefaults = {
   },
   cluster: {
     ...prod.cluster,
-    nodeInstanceTypes: ["t4g.large"],
+    nodeInstanceTypes: [...instanceTypes.nodes.dev.value],
     nodesPerAz: { min: 1, max: 3, desired: 1 },
     logRetentionDays: 30,
   },

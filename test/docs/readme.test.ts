@@ -2,14 +2,22 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { externalPins } from "../../infra/lib/pins";
 import { configKeyPaths } from "../../stacks/config/schema";
 import { withConfigReference } from "../../tools/docs/configReference";
+import { withExternalVersions } from "../../tools/docs/externalVersions";
 import { repoRoot } from "../support/cli";
 
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 
 test("the README's config reference is the one generated from stacks/config", () => {
   assert.equal(readme, withConfigReference(readme), "stale: run `npm run docs`");
+});
+
+test("the README's external versions table is the one generated from the pin register", () => {
+  assert.equal(readme, withExternalVersions(readme), "stale: run `npm run docs`");
+  for (const pin of externalPins())
+    assert.ok(readme.includes(`| \`${pin.value}\` | <${pin.source}> |`), pin.name);
 });
 
 test("the config reference documents every key of the schema", () => {

@@ -319,13 +319,13 @@ test("every Helm add-on is a pinned helm.v3 Release in kube-system, through the 
     {
       "aws-load-balancer-controller": ["3.5.0", "https://aws.github.io/eks-charts"],
       "cluster-autoscaler": ["9.59.0", "https://kubernetes.github.io/autoscaler"],
-      "metrics-server": ["3.14.0", "https://kubernetes-sigs.github.io/metrics-server/"],
+      "metrics-server": ["3.13.1", "https://kubernetes-sigs.github.io/metrics-server/"],
       "secrets-store-csi-driver": [
         "1.6.0",
         "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",
       ],
       "secrets-store-csi-driver-provider-aws": [
-        "2.2.0",
+        "2.2.2",
         "https://aws.github.io/secrets-store-csi-driver-provider-aws",
       ],
     },
@@ -545,7 +545,7 @@ test("node argument checks: instance types and per-AZ sizes", () => {
     {
       path: "nodeInstanceTypes[1]",
       value: "m7g large",
-      allowed: 'an EC2 instance type, family and size, e.g. "m7g.large" or "c7i.xlarge"',
+      allowed: 'an EC2 instance type, family and size, e.g. "m7g.large"',
     },
     { path: "nodeInstanceTypes[2]", value: "m7g.large", allowed: "each type at most once" },
   ]);

@@ -25,7 +25,7 @@ const devArgs: KafkaClusterArgs = {
   subnetIds: ["subnet-a", "subnet-b"],
   availabilityZones: ["eu-west-1a", "eu-west-1b"],
   brokers: 2,
-  instanceType: "kafka.t3.small",
+  instanceType: "kafka.m7g.large",
   volumeSizeGiB: 100,
   maxVolumeSizeGiB: 500,
   replicationFactor: 2,
@@ -98,7 +98,9 @@ test("the broker configuration holds exactly the managed settings", async () => 
 test("the SCRAM secret is named for MSK, under a customer key, readable by MSK, and associated", async () => {
   const rec = await prod;
   const secret = one(rec, "aws:secretsmanager/secret:Secret");
-  assert.equal(secret.inputs.name, "AmazonMSK_kafka");
+  // MSK's required prefix, then a unique suffix from the provider: never a fixed name.
+  assert.equal(secret.inputs.namePrefix, "AmazonMSK_kafka-");
+  assert.equal(secret.inputs.name, undefined);
   assert.equal(secret.inputs.kmsKeyId, "<computed>");
   assert.ok(secret.dependencies.some((urn) => urn.endsWith("aws:kms/key:Key::kafka-data")));
   assert.equal(one(rec, "aws:secretsmanager/secretVersion:SecretVersion").inputs.secretString, "[secret]");
@@ -200,13 +202,22 @@ test("the cluster and topics are protected by default, and not when protect is f
   for (const topic of ofType(devRec, "aws:msk/topic:Topic")) assert.equal(topic.protect, false);
 });
 
+test("a destroyed dev stack can be re-created: its SCRAM secret name is never reused", async () => {
+  // A deleted secret keeps its name through its recovery window; with a fixed name the next
+  // `pulumi up` would fail on CreateSecret. The provider completes the prefix with a unique suffix.
+  const secret = one(await dev, "aws:secretsmanager/secret:Secret");
+  assert.equal(secret.inputs.name, undefined);
+  assert.match(String(secret.inputs.namePrefix), /^AmazonMSK_kafka-$/);
+  assert.equal(secret.inputs.recoveryWindowInDays, 30);
+});
+
 test("the dev shape is smaller but keeps TLS and SCRAM", async () => {
   const rec = await dev;
   const cluster = one(rec, "aws:msk/cluster:Cluster");
   assert.equal(cluster.inputs.numberOfBrokerNodes, 2);
   const nodes = cluster.inputs.brokerNodeGroupInfo as Record<string, unknown>;
   assert.deepEqual(nodes.clientSubnets, ["subnet-a", "subnet-b"]);
-  assert.equal(nodes.instanceType, "kafka.t3.small");
+  assert.equal(nodes.instanceType, "kafka.m7g.large");
   assert.deepEqual(cluster.inputs.encryptionInfo, {
     encryptionAtRestKmsKeyArn: "<computed>",
     encryptionInTransit: { clientBroker: "TLS", inCluster: true },
@@ -279,7 +290,7 @@ test("argument checks name the field, the value and what is allowed", () => {
       path: "instanceType",
       value: "express.m7g.large",
       allowed:
-        'an MSK Standard broker size "kafka.<family>.<size>", e.g. "kafka.m7g.large" or "kafka.t3.small" ' +
+        'an MSK Standard broker size "kafka.<family>.<size>", e.g. "kafka.m7g.large" ' +
         "(Express brokers have no EBS storage to size)",
     },
   ]);

@@ -274,7 +274,7 @@ test("argument checks name the field, the value and what is allowed", () => {
     path: "instanceClass",
     allowed:
       'a provisioned DB instance class "db.<family>.<size>" that supports Performance Insights ' +
-      '(not db.t2.*, db.t3.*, db.t4g.micro or db.t4g.small), e.g. "db.r7g.large"',
+      '(not db.t2.*, db.t3.*, nor the micro and small db.t4g sizes), e.g. "db.r7g.large"',
   };
   for (const value of ["r7g.large", "db.serverless", "db.t3.medium", "db.t4g.small"]) {
     assert.deepEqual(problem({ instanceClass: value }), [{ ...badClass, value }]);

@@ -318,7 +318,9 @@ test("replication copies KMS-encrypted archive objects to a protected bucket thr
     {
       id: "disaster-recovery",
       status: "Enabled",
-      filter: {},
+      // A V2 rule over the whole bucket: an explicit empty-prefix filter, never an empty block.
+      filter: { prefix: "" },
+      priority: 0,
       deleteMarkerReplication: { status: "Enabled" },
       sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
       destination: {
