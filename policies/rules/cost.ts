@@ -66,7 +66,7 @@ export const instanceClassAllowList = resourceRule<InstanceClasses>({
         : {
             databaseInstanceClasses: ["db.t4g.medium", "db.t4g.large"],
             cacheNodeTypes: ["cache.t4g.micro", "cache.t4g.small", "cache.t4g.medium"],
-            kafkaBrokerTypes: ["kafka.t3.small"],
+            kafkaBrokerTypes: ["kafka.m7g.large"],
             computeInstanceTypes: ["t4g.medium", "t4g.large", "m7g.large", "t3.medium", "t3.large"],
           },
   },

@@ -139,7 +139,7 @@ const dev: TierDefaults = {
   kafka: {
     ...prod.kafka,
     brokers: 2,
-    instanceType: "kafka.t3.small",
+    instanceType: "kafka.m7g.large",
     volumeSizeGiB: 100,
     maxVolumeSizeGiB: 500,
     replicationFactor: 2,
