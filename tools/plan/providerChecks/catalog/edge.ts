@@ -1,3 +1,4 @@
+import { cloudFrontProtocols } from "../../../../policies/rules/security/edge";
 import type { RecordedResource } from "../../recorder";
 import { awsPage, type Finding, knownString, notIn, type ProviderRule } from "../types";
 
@@ -36,18 +37,11 @@ export const albSslPolicy: ProviderRule = {
   },
 };
 
-/** CloudFront viewer security policies (`minimumProtocolVersion`). */
-export const cloudFrontSecurityPolicies = [
-  "SSLv3",
-  "TLSv1",
-  "TLSv1_2016",
-  "TLSv1.1_2016",
-  "TLSv1.2_2018",
-  "TLSv1.2_2019",
-  "TLSv1.2_2021",
-  "TLSv1.2_2025",
-  "TLSv1.3_2025",
-];
+/**
+ * CloudFront viewer security policies (`minimumProtocolVersion`): the policy pack's list, which names
+ * every policy of the page below, oldest first.
+ */
+export const cloudFrontSecurityPolicies: readonly string[] = cloudFrontProtocols;
 
 export const cloudFrontSecurityPolicy: ProviderRule = {
   id: "cloudfront-security-policy",
