@@ -70,10 +70,11 @@ function parseInterfaces(text: string): Map<string, Map<string, PropertyDoc>> {
     if (property) {
       const nested = /inputs\.(\w+\.\w+)/.exec(property[3] as string)?.[1];
       current.set(property[1] as string, { optional: property[2] === "?", doc: lastDoc, nested });
-      lastDoc = "";
-    } else if (line.length < propertyIndent.length || !line.startsWith(propertyIndent)) {
-      if (trimmed === "}") current = undefined;
+    } else if (!line.startsWith(propertyIndent) && trimmed === "}") {
+      current = undefined;
     }
+    // A doc comment belongs to the line right after it only (never to a later property).
+    lastDoc = "";
   }
   return interfaces;
 }

@@ -5,12 +5,16 @@ export const nodeTypeSource = awsPage(
   "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html",
 );
 
-/** Valkey engine versions ElastiCache offers, with the parameter group family each one takes. */
+/**
+ * Valkey engine versions ElastiCache offers (engine-versions and SelectEngine pages, which list 9.0),
+ * with the parameter group family each one takes.
+ */
 export const valkeyVersions: Readonly<Record<string, string>> = {
   "7.2": "valkey7",
   "8.0": "valkey8",
   "8.1": "valkey8",
   "8.2": "valkey8",
+  "9.0": "valkey9",
 };
 
 const graviton = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"];
