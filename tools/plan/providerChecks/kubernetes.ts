@@ -1,19 +1,12 @@
 import { readFileSync } from "node:fs";
 import { isKubernetesObject } from "../manifests";
 import type { RecordedResource } from "../recorder";
-import { kubernetesMinor, validateManifest } from "./kubernetesSchema";
+import { kubernetesMinor, validateManifest, valueAt } from "./kubernetesSchema";
 import type { Finding, ProviderRule } from "./types";
 
 const modelsVersion = (
   JSON.parse(readFileSync(require.resolve("kubernetes-models/package.json"), "utf8")) as { version: string }
 ).version;
-
-function valueAt(object: unknown, pointer: string): unknown {
-  let current = object;
-  for (const key of pointer.split("/").slice(1))
-    current = (current as Record<string, unknown> | undefined)?.[key];
-  return current;
-}
 
 /**
  * Every Kubernetes object against the OpenAPI schema of its kind: enums (Service type,

@@ -94,7 +94,8 @@ function pointerSegments(pointer: string): string[] {
     .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
-function valueAt(object: unknown, pointer: string): unknown {
+/** The value at a JSON pointer of an object (undefined when the path does not exist). */
+export function valueAt(object: unknown, pointer: string): unknown {
   let current = object;
   for (const key of pointerSegments(pointer))
     current = (current as Record<string, unknown> | undefined)?.[key];
