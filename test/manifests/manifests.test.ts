@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import type { WorkloadIdentity } from "../../infra/workload";
 import { renderManifests } from "../../tools/plan/manifests";
+import { kubernetesMinor, validateManifest } from "../../tools/plan/providerChecks/kubernetesSchema";
 import type { RecordedResource } from "../../tools/plan/recorder";
 import { recordProgram } from "../../tools/plan/run";
 import { runPlanCli, tempDir } from "../support/cli";
@@ -18,7 +19,6 @@ import {
   runtimeConfig,
   workloadArgs,
 } from "./fixtures/workload";
-import { kubernetesMinor, validateManifest } from "./kubernetesSchema";
 
 // Manifests are plain JSON of any depth; the assertions below are what checks their shape.
 // biome-ignore lint/suspicious/noExplicitAny: walking rendered JSON by path

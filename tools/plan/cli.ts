@@ -5,6 +5,7 @@ import { StackConfigError } from "../../stacks/config/errors";
 import { PolicyConfigError } from "../policy/config";
 import { renderManifests } from "./manifests";
 import { UsageError } from "./project";
+import { ProviderCheckError } from "./providerChecks";
 import type { RecordedResource } from "./recorder";
 import { formatJson, formatMarkdown, formatSummary } from "./report";
 import { type PolicyProgress, runPlan } from "./run";
@@ -126,6 +127,10 @@ function fail(error: unknown): number {
   if (StackConfigError.is(error)) {
     process.stderr.write(`${error.message}\n`);
     return exitCodes.badInput;
+  }
+  if (error instanceof ProviderCheckError) {
+    process.stderr.write(`${error.message}\n`);
+    return exitCodes.programError;
   }
   process.stderr.write(`plan: the program failed: ${(error as Error)?.stack ?? String(error)}\n`);
   return exitCodes.programError;

@@ -11,6 +11,7 @@ import {
   type Violation,
 } from "../policy/review";
 import { readProject, readStackSettings } from "./project";
+import { checkProviderInputs, ProviderCheckError } from "./providerChecks";
 import { type ComputedOutputs, type RecordedResource, type Recording, startRecording } from "./recorder";
 
 export type { PolicyProgress, PolicySummary, Violation };
@@ -87,6 +88,9 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
       onRegister: options.onRegister,
       computedOutputs: options.computedOutputs,
     });
+    // What the mocks accepted but AWS or a provider would refuse fails the plan like a program error.
+    const refused = await checkProviderInputs(recording.resources);
+    if (refused.length > 0) throw new ProviderCheckError(refused);
   } catch (error) {
     starting.then(
       (pack) => pack.close(),

@@ -74,8 +74,8 @@ export const albDropInvalidHeaders = resourceRule({
   },
 });
 
-/** CloudFront's viewer TLS policies, oldest first. */
-const cloudFrontProtocols = [
+/** CloudFront's viewer TLS policies, oldest first: every one CloudFront accepts (the plan's provider checks read it too). */
+export const cloudFrontProtocols = [
   "SSLv3",
   "TLSv1",
   "TLSv1_2016",

@@ -1,4 +1,4 @@
-import { computed } from "../../tools/plan/values";
+import { computed } from "../values";
 
 /**
  * Validation of rendered manifests against the Kubernetes OpenAPI schema of the targeted minor,
@@ -39,7 +39,11 @@ export interface SchemaVerdict {
 interface AjvError {
   readonly instancePath: string;
   readonly keyword: string;
-  readonly params: { readonly type?: string | string[]; readonly missingProperty?: string };
+  readonly params: {
+    readonly type?: string | string[];
+    readonly missingProperty?: string;
+    readonly allowedValues?: readonly unknown[];
+  };
   readonly message?: string;
 }
 
@@ -53,6 +57,13 @@ const placeholderOf: Record<string, unknown> = {
   object: {},
   array: [],
 };
+
+/** Ajv's message, with the allowed values of an enum spelled out (Ajv only says "one of the allowed values"). */
+function describeError(error: AjvError): string {
+  const message = error.message ?? error.keyword;
+  const allowed = error.params.allowedValues;
+  return allowed ? `${message}: ${allowed.map((v) => JSON.stringify(v)).join(", ")}` : message;
+}
 
 /** The model class of an apiVersion and kind, as `kubernetes-models/<group>/<version>/<Kind>` exports it. */
 async function modelValidator(apiVersion: string, kind: string): Promise<Validator | undefined> {
@@ -83,7 +94,8 @@ function pointerSegments(pointer: string): string[] {
     .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
-function valueAt(object: unknown, pointer: string): unknown {
+/** The value at a JSON pointer of an object (undefined when the path does not exist). */
+export function valueAt(object: unknown, pointer: string): unknown {
   let current = object;
   for (const key of pointerSegments(pointer))
     current = (current as Record<string, unknown> | undefined)?.[key];
@@ -140,7 +152,7 @@ export async function validateManifest(
       } else if (atComputed && stringOnlyKeywords.has(error.keyword)) {
         unknownStrings.add(error.instancePath);
       } else if (!(patch && error.keyword === "required")) {
-        errors.push(`${error.instancePath || "/"} ${error.message ?? error.keyword}`);
+        errors.push(`${error.instancePath || "/"} ${describeError(error)}`);
       }
     }
     if (!substituted) {
