@@ -59,7 +59,7 @@ export function forkEdge(
   others: readonly StackFileConfig[],
 ): { readonly edge?: ForkedEdge; readonly problems: Problem[] } {
   const sourceFile = stackFileName(source.stack);
-  const domain = request.domain?.toLowerCase().replace(/\.$/, "");
+  const domain = request.domain;
   if (domain === undefined) {
     return {
       problems: [
@@ -75,7 +75,7 @@ export function forkEdge(
   }
   const problems: Problem[] = sameDomainName(domain, valuesOf(others, domainNameOf)).map((other) => ({
     path: "--domain",
-    value: request.domain,
+    value: domain,
     allowed:
       `a name no other stack file sets (${stackFileName(other.stack)} sets it as crest:edge.domainName; ` +
       "CloudFront serves an alias from one distribution only)",
