@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { parseDocument } from "yaml";
 import { cidrsOverlap } from "../../infra/network";
 import { resolveStackConfig } from "../../stacks/config/load";
-import { regionNames, regions } from "../../stacks/config/regions";
+import { optInRegions, regionNames, regions } from "../../stacks/config/regions";
 import { tierDefaults } from "../../stacks/config/tiers";
 import { firstFreeCidr } from "../../tools/fork/cidr";
 import { ForkInputError, prepareFork } from "../../tools/fork/fork";
@@ -44,6 +44,16 @@ for (const from of listStacks(dir)) {
         assert.ok(config.network.availabilityZones.length >= need);
         for (const other of others) assert.ok(!cidrsOverlap(config.network.vpcCidr, other), region);
         assert.ok(!existsSync(fork.file), "prepareFork writes nothing into the stack directory");
+        const optIn = fork.notes.filter((n) => n.path === "crest:region").map((n) => n.message);
+        assert.deepEqual(
+          optIn,
+          optInRegions.has(region)
+            ? [
+                `an opt-in region: enable it for account ${source.accountId} first ` +
+                  `(\`aws account enable-region --region-name ${region}\`), or nothing can be created there`,
+              ]
+            : [],
+        );
         forked++;
       } finally {
         rmSync(staging, { recursive: true, force: true });
