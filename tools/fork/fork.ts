@@ -15,7 +15,7 @@ import {
   regionNames,
   regions,
 } from "../../stacks/config/regions";
-import { crossStackProblems } from "../../stacks/config/siblings";
+import { crossStackProblems, stackFileName } from "../../stacks/config/siblings";
 import { stackNameProblems } from "../../stacks/config/stackName";
 import { tierDefaults } from "../../stacks/config/tiers";
 import { listStacks, readOtherStacks, readStackSettings } from "../plan/project";
@@ -128,10 +128,15 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
   const notes = [
     ...moved.notes,
     ...edge.notes,
-    ...[...others.unreadable, ...taken.skipped].map((stack) => ({
-      path: `Pulumi.${stack}.yaml`,
+    ...taken.skipped.map((stack) => ({
+      path: stackFileName(stack),
       value: "(no readable crest:network.vpcCidr)",
       message: "not checked for overlap: the program refuses that stack, so it has no VPC",
+    })),
+    ...others.unreadable.map((stack) => ({
+      path: stackFileName(stack),
+      value: "(not a readable stack file)",
+      message: "not checked for a shared VPC CIDR or public name: the plan refuses that stack",
     })),
   ];
 
