@@ -52,6 +52,7 @@ function awsProvider(name: string, config: StackConfig, region: string): aws.Pro
  */
 export function definePlatform(config: StackConfig) {
   const name = (component: ComponentKey) => componentName(pulumi.getProject(), config.stack, component);
+  // The network takes the bare `<project>-<stack>`, as do the providers and stack-level resources.
   const prefix = name("network");
   const regionProvider = awsProvider(prefix, config, config.region);
   const providers = { providers: [regionProvider] };
