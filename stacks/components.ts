@@ -19,8 +19,9 @@ import type { StackConfig } from "./config/types";
  */
 
 /**
- * What each component's name adds to `<project>-<stack>` (`app`: the workload and its secrets). The platform names its components with
- * componentName, and the stack-name check measures the same names against each component's limit.
+ * What each component's name adds to `<project>-<stack>` (`app`: the workload and its secrets).
+ * The platform names its components with componentName, and the stack-name check measures the same
+ * names against each component's limit.
  */
 export const componentSuffixes = {
   network: "",
