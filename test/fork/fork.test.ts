@@ -44,6 +44,20 @@ for (const from of listStacks(dir)) {
         assert.ok(config.network.availabilityZones.length >= need);
         for (const other of others) assert.ok(!cidrsOverlap(config.network.vpcCidr, other), region);
         assert.ok(!existsSync(fork.file), "prepareFork writes nothing into the stack directory");
+        const sizes = fork.notes.find((n) => n.path === "sizes");
+        assert.equal(
+          sizes?.value,
+          [
+            config.mysql.instanceClass,
+            config.redis.nodeType,
+            config.kafka.instanceType,
+            ...config.cluster.nodeInstanceTypes,
+          ].join(", "),
+        );
+        assert.match(
+          sizes?.message ?? "",
+          new RegExp(`^kept from the source: check that ${region} offers each`),
+        );
         const optIn = fork.notes.filter((n) => n.path === "crest:region").map((n) => n.message);
         assert.deepEqual(
           optIn,

@@ -8,13 +8,7 @@ import { hostedZoneIdProblems } from "../../infra/loadbalancer/dns";
 import { vpcCidrProblems } from "../../infra/network";
 import { StackConfigError } from "../../stacks/config/errors";
 import { namespace, resolveStackConfig, type StackConfig } from "../../stacks/config/load";
-import {
-  isRegionName,
-  optInRegions,
-  type RegionName,
-  regionNames,
-  regions,
-} from "../../stacks/config/regions";
+import { isRegionName, type RegionName, regionNames, regions } from "../../stacks/config/regions";
 import { crossStackProblems, stackFileName } from "../../stacks/config/siblings";
 import { stackNameProblems } from "../../stacks/config/stackName";
 import { tierDefaults } from "../../stacks/config/tiers";
@@ -22,6 +16,7 @@ import { listStacks, readOtherStacks, readStackSettings } from "../plan/project"
 import { chosenCidrProblems, firstFreeCidr, stackCidrs } from "./cidr";
 import { diffSettings, effectiveSettings, type SettingsDiff } from "./diff";
 import { forkEdge } from "./domain";
+import { regionNotes } from "./regionNotes";
 import { type ReviewNote, relocateStackFile, type SecretKey } from "./relocate";
 
 export interface ForkRequest {
@@ -158,7 +153,7 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
     effectiveSettings(fileConfig(readFileSync(stagedFile, "utf8")), config),
     new Set(moved.secrets.map((s) => s.key)),
   );
-  notes.push(...optInNotes(config));
+  notes.push(...regionNotes(config));
   return {
     from,
     to,
@@ -263,27 +258,6 @@ function resolveForked(to: string, raw: Record<string, string>): StackConfig {
     if (!StackConfigError.is(error)) throw error;
     throw new ForkInputError(error.problems, `the config of "${to}" would be invalid; nothing was written:`);
   }
-}
-
-/** The new stack's regions that its account must enable first, or its first `pulumi up` fails there. */
-function optInNotes(config: StackConfig): ReviewNote[] {
-  const keys = [
-    ["crest:region", config.region],
-    ["crest:storage.drRegion", config.storage.drRegion],
-  ] as const;
-  return keys.flatMap(([path, region]) =>
-    region !== undefined && optInRegions.has(region)
-      ? [
-          {
-            path,
-            value: region,
-            message:
-              `an opt-in region: enable it for account ${config.accountId} first ` +
-              `(\`aws account enable-region --region-name ${region}\`), or nothing can be created there`,
-          },
-        ]
-      : [],
-  );
 }
 
 function prefixOf(cidr: string): number {
