@@ -18,6 +18,29 @@ import type { StackConfig } from "./config/types";
  * resource exists.
  */
 
+/**
+ * What each component's name adds to `<project>-<stack>` (`app`: the workload and its secrets).
+ * The platform names its components with componentName, and the stack-name check measures the same
+ * names against each component's limit.
+ */
+export const componentSuffixes = {
+  network: "",
+  mysql: "-mysql",
+  redis: "-redis",
+  kafka: "-kafka",
+  storage: "-storage",
+  cluster: "-eks",
+  edge: "-edge",
+  cdn: "-cdn",
+  app: "-app",
+} as const;
+
+export type ComponentKey = keyof typeof componentSuffixes;
+
+export function componentName(project: string, stack: string, component: ComponentKey): string {
+  return `${project}-${stack}${componentSuffixes[component]}`;
+}
+
 /** Where the data stores go: the network's isolated subnets, reachable from the workload only. */
 export interface DataPlacement {
   readonly vpcId: pulumi.Input<string>;

@@ -11,8 +11,10 @@ import { TieredStorage } from "../infra/storage";
 import { AppSecrets, secretReaderPolicy, Workload, type WorkloadIdentity } from "../infra/workload";
 import {
   appPort,
+  type ComponentKey,
   cdnArgs,
   clusterArgs,
+  componentName,
   kafkaArgs,
   loadBalancerArgs,
   mysqlArgs,
@@ -49,30 +51,32 @@ function awsProvider(name: string, config: StackConfig, region: string): aws.Pro
  * the stack outputs. Declares nothing that the config does not justify.
  */
 export function definePlatform(config: StackConfig) {
-  const prefix = `${pulumi.getProject()}-${config.stack}`;
+  const name = (component: ComponentKey) => componentName(pulumi.getProject(), config.stack, component);
+  // The network takes the bare `<project>-<stack>`, as do the providers and stack-level resources.
+  const prefix = name("network");
   const regionProvider = awsProvider(prefix, config, config.region);
   const providers = { providers: [regionProvider] };
 
-  const network = new Network(prefix, networkArgs(config), providers);
+  const network = new Network(name("network"), networkArgs(config), providers);
   const placement = {
     vpcId: network.vpcId,
     isolatedSubnetIds: network.isolatedSubnetIds,
     workloadSecurityGroupId: network.workloadSecurityGroupId,
   };
-  const mysql = new ShardedMysql(`${prefix}-mysql`, mysqlArgs(config, placement), providers);
-  const redis = new RedisCluster(`${prefix}-redis`, redisArgs(config, placement), providers);
-  const kafka = new KafkaCluster(`${prefix}-kafka`, kafkaArgs(config, placement), providers);
+  const mysql = new ShardedMysql(name("mysql"), mysqlArgs(config, placement), providers);
+  const redis = new RedisCluster(name("redis"), redisArgs(config, placement), providers);
+  const kafka = new KafkaCluster(name("kafka"), kafkaArgs(config, placement), providers);
   const { drRegion } = config.storage;
   const drProvider = drRegion ? awsProvider(`${prefix}-dr`, config, drRegion) : undefined;
   // The static-assets bucket policy names the distribution, which needs the bucket first.
   const [cdnDistributionArn, resolveCdnDistributionArn] = pulumi.deferredOutput<string>();
   const storage = new TieredStorage(
-    `${prefix}-storage`,
+    name("storage"),
     { ...storageArgs(config, drProvider), cdnDistributionArns: [cdnDistributionArn] },
     providers,
   );
   const appSecrets = new AppSecrets(
-    `${prefix}-app`,
+    name("app"),
     { accountId: config.accountId, protect: config.protect },
     providers,
   );
@@ -83,8 +87,8 @@ export function definePlatform(config: StackConfig) {
     publicSubnetIds: network.publicSubnetIds,
     workloadSecurityGroupId: network.workloadSecurityGroupId,
   };
-  const cluster = new EksCluster(`${prefix}-eks`, clusterArgs(config, compute), providers);
-  const edge = new LoadBalancer(`${prefix}-edge`, loadBalancerArgs(config, compute), providers);
+  const cluster = new EksCluster(name("cluster"), clusterArgs(config, compute), providers);
+  const edge = new LoadBalancer(name("edge"), loadBalancerArgs(config, compute), providers);
   // Pods take their IPs from the node security group: the load balancer reaches them on the app port.
   new aws.vpc.SecurityGroupIngressRule(
     `${prefix}-edge-to-pods`,
@@ -100,7 +104,7 @@ export function definePlatform(config: StackConfig) {
   );
   const usEast1Provider = awsProvider(`${prefix}-us-east-1`, config, "us-east-1");
   const cdn = new Cdn(
-    `${prefix}-cdn`,
+    name("cdn"),
     {
       ...cdnArgs(config, {
         apiOrigin: edge.apiOrigin,
@@ -115,7 +119,7 @@ export function definePlatform(config: StackConfig) {
   const appRuntimeConfig = runtimeConfig({ mysql, redis, kafka, storage, appSecrets, wechat: config.wechat });
   const secretKeys = [mysql.kmsKeyArn, redis.kmsKeyArn, kafka.kmsKeyArn, appSecrets.kmsKeyArn];
   const workload = new Workload(
-    `${prefix}-app`,
+    name("app"),
     {
       ...workloadArgs(config, {
         runtimeConfig: appRuntimeConfig,

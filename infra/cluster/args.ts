@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
 import { logRetentionProblems } from "../lib/logs";
+import { type DerivedName, nameBudget } from "../lib/names";
 import { instanceTypes, kubernetesVersions } from "../lib/pins";
 import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
@@ -81,10 +82,16 @@ export function instanceArchitecture(instanceType: string): NodeArchitecture {
 }
 
 /**
- * Longest cluster name whose derived names still fit: a node group is named `<cluster>-<AZ>` plus
- * Pulumi's 8-character suffix, EKS allows 63, and AZ names run to 15 characters (ap-southeast-1a).
+ * A node group is autonamed `<cluster>-<AZ>` within EKS's 63 characters
+ * (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html), and AZ names run
+ * to 15 characters (ap-southeast-1a).
  */
-const maxClusterNameLength = 63 - 8 - 1 - 15;
+export const eksClusterDerivedNames: [DerivedName] = [
+  { what: "EKS node group name", suffix: "-ap-southeast-1a", autonamed: true, maxLength: 63 },
+];
+
+/** Longest cluster name whose derived names still fit. */
+const maxClusterNameLength = nameBudget(eksClusterDerivedNames).maxLength;
 
 /** EKS cluster name rules (CreateCluster: alphanumeric first, then - and _), within the derived-name budget. */
 export function clusterNameProblems(name: string): Problem[] {

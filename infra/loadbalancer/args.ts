@@ -58,6 +58,16 @@ export interface LoadBalancerArgs {
   readonly protect?: boolean;
 }
 
+/** The API's public name: a DNS name whose `origin.` name fits a certificate. */
+export function apiDomainNameProblems(path: string, value: string): Problem[] {
+  return domainNameProblems(
+    path,
+    value,
+    apiDomainNameMaxLength,
+    "origin.<domainName> must fit the 64 characters ACM allows a certificate's first name",
+  );
+}
+
 export function loadBalancerArgsProblems(args: LoadBalancerArgs): Problem[] {
   const problems = [
     ...accountIdProblems(args.accountId),
@@ -70,12 +80,7 @@ export function loadBalancerArgsProblems(args: LoadBalancerArgs): Problem[] {
       why: "an ALB needs subnets in at least 2; the network spans at most 6",
     }),
     ...vpcCidrProblems("vpcCidr", args.vpcCidr),
-    ...domainNameProblems(
-      "domainName",
-      args.domainName,
-      apiDomainNameMaxLength,
-      "origin.<domainName> must fit the 64 characters ACM allows a certificate's first name",
-    ),
+    ...apiDomainNameProblems("domainName", args.domainName),
     ...hostedZoneIdProblems("hostedZoneId", args.hostedZoneId),
     ...integerProblems("targetPort", args.targetPort, 1, 65535, "a TCP port"),
     ...integerProblems(

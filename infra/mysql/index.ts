@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { type DerivedName, nameBudget } from "../lib/names";
 import { engines, instanceTypes, tls } from "../lib/pins";
 import { type DataStorePlacementArgs, integerProblems, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
@@ -27,8 +28,6 @@ const maxReadersPerShard = 15;
 const maxShards = 64;
 /** RDS DB cluster and DB instance identifiers are at most 63 characters. */
 const maxIdentifierLength = 63;
-/** Pulumi autonames a resource `<name>-<7 random characters>`. */
-const autonameSuffixLength = 8;
 
 /**
  * Every shard's server settings: full Unicode, TLS 1.2+ only, slow queries logged to the file that
@@ -130,12 +129,22 @@ export function shardedMysqlArgsProblems(args: ShardedMysqlArgs): Problem[] {
 }
 
 /**
+ * The longest RDS identifier derived from the component's name, for this many shards and readers:
+ * the last reader of the last shard, `<name>-<shard>-<instance>`, autonamed.
+ */
+export function shardedMysqlDerivedNames(
+  args: Pick<ShardedMysqlArgs, "shards" | "readersPerShard">,
+): [DerivedName] {
+  const suffix = `-${Math.max(args.shards - 1, 0)}-${Math.max(args.readersPerShard, 0)}`;
+  return [{ what: "RDS instance identifier", suffix, autonamed: true, maxLength: maxIdentifierLength }];
+}
+
+/**
  * The component's name prefixes every RDS identifier Pulumi generates; the longest is the last
  * reader of the last shard, `<name>-<shard>-<instance>` plus Pulumi's random suffix.
  */
 export function shardedMysqlNameProblems(name: string, args: ShardedMysqlArgs): Problem[] {
-  const longestSuffix = `-${Math.max(args.shards - 1, 0)}-${Math.max(args.readersPerShard, 0)}`;
-  const maxLength = maxIdentifierLength - autonameSuffixLength - longestSuffix.length;
+  const { maxLength } = nameBudget(shardedMysqlDerivedNames(args));
   if (/^[a-z](?:-?[a-z0-9])*$/.test(name) && name.length <= maxLength) return [];
   return [
     {

@@ -4,6 +4,7 @@ import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { cloudWatchLogsGrant, logRetentionProblems } from "../lib/logs";
+import { type DerivedNames, derivedNameProblems } from "../lib/names";
 import { engines, instanceTypes } from "../lib/pins";
 import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
@@ -18,6 +19,15 @@ const engine = "valkey";
 const engineVersion = engines.valkey.value;
 const parameterGroupFamily = engines.valkeyParameterFamily.value;
 const port = 6379;
+
+/**
+ * The replication group is autonamed from the component's name, within ElastiCache's 40 characters
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html;
+ * pulumi-aws: `AutoNameTransform("replicationGroupId", 40, strings.ToLower)`).
+ */
+export const redisClusterDerivedNames: DerivedNames = [
+  { what: "ElastiCache replication group id", suffix: "", autonamed: true, maxLength: 40 },
+];
 
 /** ElastiCache's default quota: 90 nodes per cluster (shards × (1 + replicas)), raisable to 500. */
 const maxNodesPerCluster = 90;
@@ -163,7 +173,10 @@ export class RedisCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: RedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("crest:data:RedisCluster", name, {}, opts);
-    assertValidArgs("crest:data:RedisCluster", name, redisClusterArgsProblems(args));
+    assertValidArgs("crest:data:RedisCluster", name, [
+      ...derivedNameProblems(name, redisClusterDerivedNames),
+      ...redisClusterArgsProblems(args),
+    ]);
     const parent = { parent: this };
     const protect = args.protect ?? true;
     const shards = args.shards ?? 3;

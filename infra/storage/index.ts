@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../kms/encryptionKey";
+import { type DerivedNames, derivedNameProblems } from "../lib/names";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import {
   cloudFrontDecryptGrant,
@@ -14,6 +15,31 @@ import {
 } from "./policies";
 
 const token = "crest:data:TieredStorage";
+
+/** What each bucket appends to the component's name; Pulumi then appends its random suffix. */
+const bucketSuffixes = {
+  archive: "-archive",
+  staticAssets: "-static-assets",
+  accessLogs: "-access-logs",
+  archiveReplica: "-archive-dr",
+} as const;
+/** What the replication role (and its policy) append to the component's name. */
+const replicationRoleSuffix = "-replication";
+
+/**
+ * The names this component derives from its own that AWS limits: bucket names (S3: 3–63
+ * characters, https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) and the
+ * replication role's (IAM: 64, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+ */
+export const tieredStorageDerivedNames: DerivedNames = [
+  { what: "IAM role name", suffix: replicationRoleSuffix, autonamed: true, maxLength: 64 },
+  ...Object.values(bucketSuffixes).map((suffix) => ({
+    what: "S3 bucket name",
+    suffix,
+    autonamed: true,
+    maxLength: 63,
+  })),
+];
 
 export interface ArchiveTieringArgs {
   /** Days after upload an object moves to STANDARD_IA; S3 allows 30 or more. @default 30 */
@@ -320,7 +346,10 @@ export class TieredStorage extends pulumi.ComponentResource {
 
   constructor(name: string, args: TieredStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token, name, {}, opts);
-    assertValidArgs(token, name, tieredStorageArgsProblems(args));
+    assertValidArgs(token, name, [
+      ...derivedNameProblems(name, tieredStorageDerivedNames),
+      ...tieredStorageArgsProblems(args),
+    ]);
     const protect = args.protect ?? true;
     const tiering = archiveTiering(args.archive);
 
@@ -337,12 +366,12 @@ export class TieredStorage extends pulumi.ComponentResource {
       { parent: this, protect },
     );
     const archive = secureBucket(
-      `${name}-archive`,
+      `${name}${bucketSuffixes.archive}`,
       { protect, kmsKeyArn: key.keyArn, lifecycleRules: archiveLifecycle(tiering) },
       this,
     );
     const staticAssets = secureBucket(
-      `${name}-static-assets`,
+      `${name}${bucketSuffixes.staticAssets}`,
       {
         protect,
         kmsKeyArn: key.keyArn,
@@ -359,7 +388,7 @@ export class TieredStorage extends pulumi.ComponentResource {
       { sid: "StaticAssets", name: "static-assets", source: staticAssets },
     ].map((s) => ({ ...s, prefix: `${s.name}/`, bucketArn: s.source.bucket.arn }));
     const accessLogs = logBucket(
-      `${name}-access-logs`,
+      `${name}${bucketSuffixes.accessLogs}`,
       {
         protect,
         retentionDays: args.accessLogRetentionDays ?? 365,
@@ -426,7 +455,7 @@ export class TieredStorage extends pulumi.ComponentResource {
       { parent: this, providers: [replication.provider], protect },
     );
     const replica = secureBucket(
-      `${name}-archive-dr`,
+      `${name}${bucketSuffixes.archiveReplica}`,
       {
         protect,
         kmsKeyArn: replicaKey.keyArn,
@@ -436,7 +465,7 @@ export class TieredStorage extends pulumi.ComponentResource {
       this,
     );
     const role = new aws.iam.Role(
-      `${name}-replication`,
+      `${name}${replicationRoleSuffix}`,
       {
         description: `Lets S3 copy the ${name} archive to ${replication.region}`,
         assumeRolePolicy: s3AssumeRolePolicy(args.accountId),
@@ -444,7 +473,7 @@ export class TieredStorage extends pulumi.ComponentResource {
       { parent: this },
     );
     const permissions = new aws.iam.RolePolicy(
-      `${name}-replication`,
+      `${name}${replicationRoleSuffix}`,
       {
         role: role.id,
         policy: policyDocument(

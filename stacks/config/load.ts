@@ -5,11 +5,16 @@ import { componentProblems, regionProblems, tierProblems, wechatProblems } from 
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
 import { keysAt, type StackConfigInput, stackConfigSchema } from "./schema";
+import { stackNameProblems } from "./stackName";
 import { tierDefaults } from "./tiers";
 import type { StackConfig } from "./types";
 
 export type { StackConfig } from "./types";
 
+/**
+ * Pulumi namespaces a project's own config keys by the project's name, so this is also the project
+ * name that prefixes every component's name (`crest-<stack>-…`).
+ */
 export const namespace = "crest";
 
 /**
@@ -35,6 +40,7 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
     const config = applyTierDefaults(stack, usable.data);
     problems.push(
       ...dedupeByPath([
+        ...stackNameProblems(namespace, stack, config),
         ...regionProblems(config, usable.data.network.availabilityZones !== undefined),
         ...componentProblems(config),
         ...tierProblems(config),

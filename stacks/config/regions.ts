@@ -33,6 +33,13 @@ export const regions = {
 
 export type RegionName = keyof typeof regions;
 
+/**
+ * Regions of the table that an account must enable before it can create anything there: AWS
+ * enables the Regions launched before 20 March 2019 by default, and the later ones only on request
+ * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+ */
+export const optInRegions: ReadonlySet<RegionName> = new Set<RegionName>(["ap-east-1"]);
+
 export const regionNames = Object.keys(regions) as RegionName[];
 
 export function isRegionName(value: string): value is RegionName {

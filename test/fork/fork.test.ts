@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { parseDocument } from "yaml";
 import { cidrsOverlap } from "../../infra/network";
 import { resolveStackConfig } from "../../stacks/config/load";
-import { regionNames, regions } from "../../stacks/config/regions";
+import { optInRegions, regionNames, regions } from "../../stacks/config/regions";
 import { tierDefaults } from "../../stacks/config/tiers";
 import { firstFreeCidr } from "../../tools/fork/cidr";
 import { ForkInputError, prepareFork } from "../../tools/fork/fork";
@@ -28,7 +28,8 @@ for (const from of listStacks(dir)) {
     for (const region of regionNames) {
       const staging = tempDir("fork-staging");
       try {
-        const request = { configDir: dir, from, to: `${from}-fork`, region };
+        const domain = `fork-${region}.${source.edge.domainName}`;
+        const request = { configDir: dir, from, to: `${from}-fork`, region, domain };
         if (regions[region].length < need) {
           assert.throws(() => prepareFork(request, staging), ForkInputError, region);
           continue;
@@ -43,6 +44,30 @@ for (const from of listStacks(dir)) {
         assert.ok(config.network.availabilityZones.length >= need);
         for (const other of others) assert.ok(!cidrsOverlap(config.network.vpcCidr, other), region);
         assert.ok(!existsSync(fork.file), "prepareFork writes nothing into the stack directory");
+        const sizes = fork.notes.find((n) => n.path === "sizes");
+        assert.equal(
+          sizes?.value,
+          [
+            config.mysql.instanceClass,
+            config.redis.nodeType,
+            config.kafka.instanceType,
+            ...config.cluster.nodeInstanceTypes,
+          ].join(", "),
+        );
+        assert.match(
+          sizes?.message ?? "",
+          new RegExp(`^kept from the source: check that ${region} offers each`),
+        );
+        const optIn = fork.notes.filter((n) => n.path === "crest:region").map((n) => n.message);
+        assert.deepEqual(
+          optIn,
+          optInRegions.has(region)
+            ? [
+                `an opt-in region: enable it for account ${source.accountId} first ` +
+                  `(\`aws account enable-region --region-name ${region}\`), or nothing can be created there`,
+              ]
+            : [],
+        );
         forked++;
       } finally {
         rmSync(staging, { recursive: true, force: true });
@@ -64,6 +89,11 @@ config:
     drRegion: eu-west-1
   crest:someFutureSection:
     nested: { retries: 3, enabled: true, writerAz: us-east-1b, zones: [us-east-1d] }
+  crest:edge:
+    domainName: api.example.com
+    hostedZoneId: ZOLD123
+  ops:callbackUrl: https://API.example.com/hooks
+  ops:zoneArn: arn:aws:route53:::hostedzone/ZOLD123
   ops:dbPassword:
     secure: v1:AAAA
   ops:alerts:
@@ -72,7 +102,7 @@ config:
 encryptionsalt: v1:salt
 `;
 
-test("relocating a stack file moves every region, AZ and CIDR value, whatever its key, and keeps the rest", () => {
+test("relocating a stack file moves every region, AZ, CIDR, public name and zone value, whatever its key, and keeps the rest", () => {
   const doc = parseDocument(sampleStackFile);
   const { secrets, notes } = relocateStackFile(doc, {
     fromRegion: "us-east-1",
@@ -84,6 +114,10 @@ test("relocating a stack file moves every region, AZ and CIDR value, whatever it
     ]),
     fromCidr: "10.20.0.0/16",
     toCidr: "10.0.0.0/16",
+    fromDomain: "api.example.com",
+    toDomain: "api-euw1.example.com",
+    fromZone: "ZOLD123",
+    toZone: "ZNEW456",
   });
   const text = doc.toString({ flowCollectionPadding: false });
   assert.equal(
@@ -100,6 +134,11 @@ config:
     drRegion: us-east-1
   crest:someFutureSection:
     nested: {retries: 3, enabled: true, writerAz: eu-west-1b, zones: []}
+  crest:edge:
+    domainName: api-euw1.example.com
+    hostedZoneId: ZNEW456
+  ops:callbackUrl: https://API.example.com/hooks
+  ops:zoneArn: arn:aws:route53:::hostedzone/ZOLD123
   ops:dbPassword:
     secure: v1:AAAA
   ops:alerts:
@@ -117,20 +156,30 @@ config:
       ["crest:network.availabilityZones[3]", "us-east-1d"],
       ["crest:storage.drRegion", "eu-west-1"],
       ["crest:someFutureSection.nested.zones[0]", "us-east-1d"],
+      ["ops:callbackUrl", "https://API.example.com/hooks"],
+      ["ops:zoneArn", "arn:aws:route53:::hostedzone/ZOLD123"],
       ["encryptionsalt", "(the source's)"],
     ],
   );
   assert.match(notes[1]?.message ?? "", /^set to us-east-1, the source's region/);
+  assert.equal(
+    notes[3]?.message,
+    "kept, but it names api.example.com, the source's public name; the new stack's is api-euw1.example.com",
+  );
+  assert.equal(
+    notes[4]?.message,
+    "kept, but it names the source's hosted zone ZOLD123; the new stack's is ZNEW456",
+  );
 });
 
 test("the first free CIDR is found in address order, at the source's size", () => {
   const taken = [
-    { stack: "a", cidr: "10.0.0.0/16" },
-    { stack: "b", cidr: "10.1.0.0/17" },
+    { stack: "a", value: "10.0.0.0/16" },
+    { stack: "b", value: "10.1.0.0/17" },
   ];
   assert.equal(firstFreeCidr(16, taken), "10.2.0.0/16");
   assert.equal(firstFreeCidr(20, taken), "10.1.128.0/20");
-  assert.equal(firstFreeCidr(16, [{ stack: "all", cidr: "10.0.0.0/8" }]), "172.16.0.0/16");
+  assert.equal(firstFreeCidr(16, [{ stack: "all", value: "10.0.0.0/8" }]), "172.16.0.0/16");
 });
 
 test("a plan that refuses the stack reports its exit code and no plan document", async () => {

@@ -331,3 +331,15 @@ test("bad arguments stop the component before any child is declared", async () =
   );
   assert.deepEqual(registered, ["pulumi:pulumi:Stack", "crest:data:RedisCluster"]);
 });
+
+test("a name too long for the replication group id stops the component before any child", async () => {
+  await dev;
+  const name = `crest-${"s".repeat(21)}-redis`;
+  await assert.rejects(
+    recordProgram("crest", "long", () => new RedisCluster(name, prodArgs)),
+    (error: Error) =>
+      error.message.startsWith(
+        `invalid arguments for crest:data:RedisCluster "${name}":\nname: got "${name}"; allowed: lowercase letters, digits and single hyphens, starting with a letter, at most 32 characters (it prefixes the ElastiCache replication group id, which AWS caps at 40)`,
+      ),
+  );
+});

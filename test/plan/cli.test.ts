@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cidrsOverlap } from "../../infra/network";
 import type { PlanDocument } from "../../tools/plan/run";
-import { runPlanCli, tempDir } from "../support/cli";
+import { repoRoot, runPlanCli, tempDir } from "../support/cli";
 
 async function plan(stack: string) {
   const dir = tempDir(`plan-${stack}`);
@@ -163,4 +163,51 @@ test("usage errors exit 2 and say what is allowed", async () => {
   const noStack = await runPlanCli([]);
   assert.equal(noStack.code, 2);
   assert.match(noStack.stderr, /^plan: --stack: got nothing; allowed: a stack name, e\.g\. --stack dev$/m);
+});
+
+/** The repository's stack files and `Pulumi.<stack>.yaml`: prod's, with `edit` applied to its text. */
+function withProdCopy(stack: string, edit: (text: string) => string): string {
+  const dir = tempDir(`cross-${stack}`);
+  for (const name of ["dev", "prod"])
+    copyFileSync(join(repoRoot, `Pulumi.${name}.yaml`), join(dir, `Pulumi.${name}.yaml`));
+  writeFileSync(
+    join(dir, `Pulumi.${stack}.yaml`),
+    edit(readFileSync(join(repoRoot, "Pulumi.prod.yaml"), "utf8")),
+  );
+  return dir;
+}
+
+for (const [what, edit, line] of [
+  [
+    "a CloudFront alias",
+    (text: string) => text.replace("10.20.0.0/16", "10.30.0.0/16"),
+    'crest:edge.domainName: got "api.crest.example.com"; allowed: a name no other stack file sets: Pulumi.prod-copy.yaml and Pulumi.prod.yaml both set it, and CloudFront serves an alias from one distribution only',
+  ],
+  [
+    "overlapping VPC CIDRs",
+    (text: string) => text.replace("10.20.0.0/16", "10.20.128.0/17").replace("api.crest", "api-copy.crest"),
+    "crest:network.vpcCidr: got \"10.20.128.0/17\"; allowed: a CIDR that overlaps no other stack's VPC: Pulumi.prod-copy.yaml's overlaps 10.20.0.0/16 in Pulumi.prod.yaml, and overlapping VPCs cannot be peered",
+  ],
+] as const) {
+  test(`two stack files sharing ${what}: exit 2, one line naming both files, the key and the value`, async () => {
+    await prod;
+    const dir = withProdCopy("prod-copy", edit);
+    const result = await runPlanCli(["--stack", "prod-copy", "--config-dir", dir]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, "");
+    assert.deepEqual(result.stderr.trimEnd().split("\n"), ['stack "prod-copy" has 1 config problem:', line]);
+  });
+}
+
+test("a stack name too long for the tightest generated AWS name: exit 2 naming it and the longest allowed", async () => {
+  await prod;
+  const dir = withProdCopy("prod-ap-southeast-1-b", (text) =>
+    text.replace("10.20.0.0/16", "10.30.0.0/16").replace("api.crest", "api-copy.crest"),
+  );
+  const result = await runPlanCli(["--stack", "prod-ap-southeast-1-b", "--config-dir", dir]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.deepEqual(result.stderr.trimEnd().split("\n"), [
+    'stack "prod-ap-southeast-1-b" has 1 config problem:',
+    'stack name: got "prod-ap-southeast-1-b"; allowed: lower-case letters, digits and single hyphens, starting with a letter, at most 20 characters (crest-<stack>-redis names the ElastiCache replication group id, which AWS caps at 40 characters, Pulumi\'s 8-character suffix included)',
+  ]);
 });

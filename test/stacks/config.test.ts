@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resolveStackConfig } from "../../stacks/config/load";
+import { longestStackName } from "../../stacks/config/stackName";
 import { configProblems, prodConfig } from "../support/stackConfig";
 
 const valid = prodConfig;
@@ -132,4 +133,44 @@ test("aws:region must agree with crest:region", () => {
     'aws:region: got "us-east-1"; allowed: unset, or equal to crest:region (Crest\'s AWS provider takes its region from crest:region)',
   ]);
   assert.deepEqual(problems({ "aws:region": "eu-west-1" }), []);
+});
+
+/** The problem lines of `valid` under another stack name. */
+function stackNameLines(stack: string, raw: Record<string, string> = valid): string[] {
+  try {
+    resolveStackConfig(stack, raw);
+    return [];
+  } catch (error) {
+    return (error as Error).message.split("\n").slice(1);
+  }
+}
+
+const redisLimit =
+  "at most 20 characters (crest-<stack>-redis names the ElastiCache replication group id, which AWS caps at 40 characters, Pulumi's 8-character suffix included)";
+
+test("a stack name longer than the tightest generated name allows is refused, naming the longest allowed", () => {
+  assert.deepEqual(stackNameLines("a".repeat(20)), []);
+  assert.deepEqual(stackNameLines("prod-ap-southeast-1-b"), [
+    `stack name: got "prod-ap-southeast-1-b"; allowed: lower-case letters, digits and single hyphens, starting with a letter, ${redisLimit}`,
+  ]);
+});
+
+test("the longest stack name is the tightest of the components' own limits, for the project's name", () => {
+  // 64 shards of 15 readers take RDS identifiers to `crest-<stack>-mysql-63-15`: 37 left, still looser.
+  const manyReaders = { ...valid, "crest:mysql": JSON.stringify({ shards: 64, readersPerShard: 15 }) };
+  assert.equal(longestStackName("crest", resolveStackConfig("a", manyReaders)).length, 20);
+  // With a longer project name every component loses the same room, so the tightest stays Valkey's.
+  assert.equal(longestStackName("crest-platform", resolveStackConfig("a", valid)).length, 11);
+  assert.match(
+    longestStackName("crest", resolveStackConfig("a", valid)).reason,
+    /^crest-<stack>-redis names the ElastiCache replication group id/,
+  );
+});
+
+test("a stack name AWS names cannot carry is refused: upper case, _ and ., double or trailing hyphens", () => {
+  for (const stack of ["Prod", "prod_euw1", "prod.euw1", "prod--euw1", "prod-", "1prod"]) {
+    assert.deepEqual(stackNameLines(stack), [
+      `stack name: got "${stack}"; allowed: lower-case letters, digits and single hyphens, starting with a letter, ${redisLimit}`,
+    ]);
+  }
 });

@@ -9,10 +9,13 @@ import { type PlanOutcome, planStack } from "./planStack";
 /** Exit codes, as documented in the README. */
 export const exitCodes = { ok: 0, blockingViolations: 1, badInput: 2, planFailed: 3 } as const;
 
-const usage = `usage: npm run stack:fork -- --from <stack> --to <new stack> --region <region> [--cidr <cidr>] [--force] [--dry-run] [--config-dir <dir>]
+const usage = `usage: npm run stack:fork -- --from <stack> --to <new stack> --region <region> --domain <name> [--hosted-zone-id <id>] [--cidr <cidr>] [--force] [--dry-run] [--config-dir <dir>]
   --from <stack>      stack to copy (Pulumi.<stack>.yaml)
   --to <name>         name of the new stack; Pulumi.<name>.yaml is written
   --region <region>   region of the new stack, one of stacks/config/regions.ts
+  --domain <name>     public name of the new stack (its CloudFront alias); no other stack file's
+  --hosted-zone-id <id>  Route 53 zone holding --domain (default: the source's, when --domain is
+                      under or beside the source's name)
   --cidr <cidr>       VPC CIDR of the new stack (default: the first block of the source's size, in
                       10.0.0.0/8 order, that overlaps no stack file's VPC)
   --force             replace an existing Pulumi.<name>.yaml
@@ -26,6 +29,8 @@ interface Args {
   readonly to?: string;
   readonly region?: string;
   readonly cidr?: string;
+  readonly domain?: string;
+  readonly hostedZoneId?: string;
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly configDir: string;
@@ -46,8 +51,19 @@ function parse(argv: string[], root: string): Args {
       { path: "--config-dir", value: values["config-dir"], allowed: "an existing directory" },
     ]);
   }
-  const { from, to, region, cidr, force = false } = values;
-  return { from, to, region, cidr, force, dryRun: values["dry-run"] ?? false, configDir };
+  const { from, to, region, cidr, domain, force = false } = values;
+  const hostedZoneId = values["hosted-zone-id"];
+  return {
+    from,
+    to,
+    region,
+    cidr,
+    domain,
+    hostedZoneId,
+    force,
+    dryRun: values["dry-run"] ?? false,
+    configDir,
+  };
 }
 
 function parseOptions(argv: string[]) {
@@ -58,6 +74,8 @@ function parseOptions(argv: string[]) {
       to: { type: "string" },
       region: { type: "string" },
       cidr: { type: "string" },
+      domain: { type: "string" },
+      "hosted-zone-id": { type: "string" },
       force: { type: "boolean" },
       "dry-run": { type: "boolean" },
       "config-dir": { type: "string" },
@@ -98,7 +116,7 @@ function shellWord(word: string): string {
 
 function forkReport(fork: Fork, dryRun: boolean): string {
   const lines = [
-    `Fork ${fork.from} (${fork.fromRegion}) → ${fork.to} (${fork.toRegion}), VPC ${fork.cidr}`,
+    `Fork ${fork.from} (${fork.fromRegion}) → ${fork.to} (${fork.toRegion}), VPC ${fork.cidr}, public name ${fork.domainName}`,
     dryRun ? `Dry run: would write ${fork.file}:` : `Wrote ${fork.file}`,
     ...(dryRun ? ["", fork.text.trimEnd(), ""] : []),
     "",

@@ -3,14 +3,20 @@ import { join } from "node:path";
 import ipaddr from "ipaddr.js";
 import { parse, parseDocument } from "yaml";
 import { describeProblem, type Problem } from "../../infra/lib/problems";
+import { apiDomainNameProblems } from "../../infra/loadbalancer/args";
+import { hostedZoneIdProblems } from "../../infra/loadbalancer/dns";
 import { vpcCidrProblems } from "../../infra/network";
 import { StackConfigError } from "../../stacks/config/errors";
-import { resolveStackConfig, type StackConfig } from "../../stacks/config/load";
+import { namespace, resolveStackConfig, type StackConfig } from "../../stacks/config/load";
 import { isRegionName, type RegionName, regionNames, regions } from "../../stacks/config/regions";
+import { crossStackProblems, stackFileName } from "../../stacks/config/siblings";
+import { stackNameProblems } from "../../stacks/config/stackName";
 import { tierDefaults } from "../../stacks/config/tiers";
-import { listStacks, readStackSettings } from "../plan/project";
+import { listStacks, readOtherStacks, readStackSettings } from "../plan/project";
 import { chosenCidrProblems, firstFreeCidr, stackCidrs } from "./cidr";
 import { diffSettings, effectiveSettings, type SettingsDiff } from "./diff";
+import { forkEdge } from "./domain";
+import { regionNotes } from "./regionNotes";
 import { type ReviewNote, relocateStackFile, type SecretKey } from "./relocate";
 
 export interface ForkRequest {
@@ -21,6 +27,13 @@ export interface ForkRequest {
   readonly region?: string;
   /** VPC CIDR of the new stack. @default the first free block of the source's size */
   readonly cidr?: string;
+  /** Public name (CloudFront alias) of the new stack. @default none (required: the source has one) */
+  readonly domain?: string;
+  /**
+   * Route 53 hosted zone holding `domain`. @default the source's, when `domain` is under or beside
+   * the source's name; required otherwise
+   */
+  readonly hostedZoneId?: string;
   /** Replace an existing `Pulumi.<to>.yaml`. @default false */
   readonly force?: boolean;
 }
@@ -31,6 +44,8 @@ export interface Fork {
   readonly fromRegion: RegionName;
   readonly toRegion: RegionName;
   readonly cidr: string;
+  /** The new stack's public name. */
+  readonly domainName: string;
   /** Where the stack file goes. */
   readonly file: string;
   /** The stack file to write: the source's, moved, without secrets. */
@@ -54,14 +69,6 @@ export class ForkInputError extends Error {
   }
 }
 
-/**
- * A stack name Crest can use: besides Pulumi's own rule, the name prefixes AWS resource names (S3
- * buckets, RDS identifiers), which are lower case and short.
- */
-const stackNamePattern = /^[a-z](?:-?[a-z0-9]){0,23}$/;
-const stackNameRule =
-  "lower-case letters, digits and single hyphens, starting with a letter, at most 24 characters";
-
 const placeholder = "left-out-by-stack-fork";
 
 /**
@@ -77,11 +84,16 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
   const { from, to, region: toRegion } = names;
   const source = readSource(configDir, from);
   const fromRegion = source.config.region;
-  const taken = stackCidrs(configDir, to);
+  const others = readOtherStacks(configDir, to);
+  const taken = stackCidrs(others.stacks);
   const cidr = request.cidr ?? firstFreeCidr(prefixOf(source.config.network.vpcCidr), taken.cidrs);
+  const sourceEdge = { stack: from, ...source.config.edge };
+  const { edge, problems: edgeProblems } = forkEdge({ ...request, to }, sourceEdge, others.stacks);
   problems.push(
+    ...stackNameProblems(namespace, to, source.config).map((p) => ({ ...p, path: "--to" })),
     ...azNeedProblems(toRegion, source.config),
     ...(request.cidr === undefined ? [] : chosenCidrProblems(request.cidr, taken.cidrs)),
+    ...edgeProblems,
   );
   if (!cidr) {
     problems.push({
@@ -90,7 +102,7 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
       allowed: `a free VPC CIDR: RFC 1918 space has no free /${prefixOf(source.config.network.vpcCidr)} left`,
     });
   }
-  if (problems.length > 0 || !cidr) throw new ForkInputError(problems);
+  if (problems.length > 0 || !cidr || !edge) throw new ForkInputError(problems);
 
   const doc = parseDocument(source.text);
   const moved = relocateStackFile(doc, {
@@ -99,6 +111,10 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
     availabilityZones: azCounterparts(source.config.network.availabilityZones, fromRegion, toRegion),
     fromCidr: source.config.network.vpcCidr,
     toCidr: cidr,
+    fromDomain: sourceEdge.domainName,
+    toDomain: edge.domainName,
+    fromZone: sourceEdge.hostedZoneId,
+    toZone: edge.hostedZoneId,
   });
   doc.commentBefore = [
     ` Forked from Pulumi.${from}.yaml (${fromRegion} → ${toRegion}) by \`npm run stack:fork\`.`,
@@ -106,10 +122,16 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
   ].join("\n");
   const notes = [
     ...moved.notes,
+    ...edge.notes,
     ...taken.skipped.map((stack) => ({
-      path: `Pulumi.${stack}.yaml`,
+      path: stackFileName(stack),
       value: "(no readable crest:network.vpcCidr)",
       message: "not checked for overlap: the program refuses that stack, so it has no VPC",
+    })),
+    ...others.unreadable.map((stack) => ({
+      path: stackFileName(stack),
+      value: "(not a readable stack file)",
+      message: "not checked for a shared VPC CIDR or public name: the plan refuses that stack",
     })),
   ];
 
@@ -120,18 +142,25 @@ export function prepareFork(request: ForkRequest, stagingDir: string): Fork {
   writeFileSync(stagedFile, render(doc));
   for (const secret of moved.secrets) doc.deleteIn(["config", ...secret.yamlPath]);
 
-  const config = resolveForked(to, readStackSettings(stagingDir, to).config);
+  const staged = readStackSettings(stagingDir, to).config;
+  const config = resolveForked(to, staged);
+  // What the plan refuses across stack files, checked on the file as written.
+  const shared = crossStackProblems({ stack: to, config: staged }, others.stacks);
+  if (shared.length > 0)
+    throw new ForkInputError(shared, `the config of "${to}" would be invalid; nothing was written:`);
   const diff = diffSettings(
     effectiveSettings(fileConfig(source.text), source.config),
     effectiveSettings(fileConfig(readFileSync(stagedFile, "utf8")), config),
     new Set(moved.secrets.map((s) => s.key)),
   );
+  notes.push(...regionNotes(config));
   return {
     from,
     to,
     fromRegion,
     toRegion,
     cidr,
+    domainName: edge.domainName,
     file: join(configDir, `Pulumi.${to}.yaml`),
     text: render(doc),
     stagedFile,
@@ -157,8 +186,9 @@ function checkNames(request: ForkRequest): {
       allowed: `one of the stacks in ${request.configDir}: ${stacks.join(", ") || "(none)"}`,
     });
   }
-  if (!to || !stackNamePattern.test(to)) {
-    problems.push({ path: "--to", value: to, allowed: `a new stack name: ${stackNameRule}` });
+  // Its characters and length are checked with the source's config, which sets the longest allowed.
+  if (!to) {
+    problems.push({ path: "--to", value: to, allowed: "the name of the new stack" });
   } else if (to === from) {
     problems.push({ path: "--to", value: to, allowed: "a stack name other than --from" });
   } else if (stacks.includes(to) && !request.force) {
@@ -176,6 +206,10 @@ function checkNames(request: ForkRequest): {
     });
   }
   if (request.cidr !== undefined) problems.push(...vpcCidrProblems("--cidr", request.cidr));
+  if (request.domain !== undefined) problems.push(...apiDomainNameProblems("--domain", request.domain));
+  if (request.hostedZoneId !== undefined) {
+    problems.push(...hostedZoneIdProblems("--hosted-zone-id", request.hostedZoneId));
+  }
   if (problems.length > 0 || !from || !to || !region || !isRegionName(region)) return { problems };
   return { names: { from, to, region }, problems };
 }

@@ -10,6 +10,12 @@ export interface Relocation {
   readonly availabilityZones: ReadonlyMap<string, string>;
   readonly fromCidr: string;
   readonly toCidr: string;
+  /** The source's public name (CloudFront alias) and the new stack's. */
+  readonly fromDomain: string;
+  readonly toDomain: string;
+  /** The source's Route 53 hosted zone id and the new stack's (the same when it is kept). */
+  readonly fromZone: string;
+  readonly toZone: string;
 }
 
 /** A `secure:` value, left out of the fork. A nested one is set with `pulumi config set --path`. */
@@ -46,9 +52,10 @@ const regionName =
  *   as a second region must differ from the primary; noted for review;
  * - an AZ of the source region becomes its counterpart; without one it is dropped from a list
  *   (the new region has fewer AZs) or, as a single value, noted;
- * - the source VPC CIDR becomes the new one;
- * - another region, a value mentioning the source region (an ARN, an endpoint) and a CIDR inside
- *   the source VPC are kept and noted: they cannot be moved mechanically.
+ * - the source VPC CIDR becomes the new one, its public name and hosted zone the new ones;
+ * - another region, a value mentioning the source region (an ARN, an endpoint), the source's public
+ *   name (a URL, an origin) or its replaced zone, and a CIDR inside the source VPC are kept and
+ *   noted: they cannot be moved mechanically.
  * `secure:` values stay in the document and are returned, so the caller decides how to leave them
  * out; the source's secrets-provider keys are removed.
  */
@@ -79,7 +86,15 @@ export function relocateStackFile(
       return null;
     }
     if (value === move.fromCidr) return move.toCidr;
-    if (regionName.test(value))
+    if (value.toLowerCase() === move.fromDomain.toLowerCase()) return move.toDomain;
+    if (value === move.fromZone) return move.toZone;
+    if (value.toLowerCase().includes(move.fromDomain.toLowerCase())) {
+      note(
+        `kept, but it names ${move.fromDomain}, the source's public name; the new stack's is ${move.toDomain}`,
+      );
+    } else if (move.fromZone !== move.toZone && value.includes(move.fromZone)) {
+      note(`kept, but it names the source's hosted zone ${move.fromZone}; the new stack's is ${move.toZone}`);
+    } else if (regionName.test(value))
       note(`kept: another region — check its distance and data residency for a stack in ${move.toRegion}`);
     else if (value.includes(move.fromRegion)) {
       note(

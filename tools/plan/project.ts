@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { StackFileConfig } from "../../stacks/config/siblings";
 
 /** A usage or input error of the plan tool itself; the CLI prints it and exits with code 2. */
 export class UsageError extends Error {
@@ -56,6 +57,26 @@ export function readStackSettings(root: string, stack: string): StackSettings {
     }
   }
   return { config, secretKeys };
+}
+
+/**
+ * Every stack file in `dir` but `except`'s, for the checks across stacks. A file that cannot be read
+ * as a stack file is left out and named in `unreadable`: its own plan reports it.
+ */
+export function readOtherStacks(
+  dir: string,
+  except: string,
+): { readonly stacks: StackFileConfig[]; readonly unreadable: string[] } {
+  const stacks: StackFileConfig[] = [];
+  const unreadable: string[] = [];
+  for (const stack of listStacks(dir).filter((s) => s !== except)) {
+    try {
+      stacks.push({ stack, config: readStackSettings(dir, stack).config });
+    } catch {
+      unreadable.push(stack);
+    }
+  }
+  return { stacks, unreadable };
 }
 
 function isSecure(value: unknown): boolean {

@@ -1,6 +1,8 @@
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfigError } from "../../stacks/config/errors";
 import { resolveStackConfig } from "../../stacks/config/load";
+import { crossStackProblems } from "../../stacks/config/siblings";
 import { PolicyPackProcess, type StackContext } from "../policy/pack";
 import {
   configurePack,
@@ -10,7 +12,7 @@ import {
   reviewStack,
   type Violation,
 } from "../policy/review";
-import { readProject, readStackSettings } from "./project";
+import { readOtherStacks, readProject, readStackSettings } from "./project";
 import { checkProviderInputs, ProviderCheckError } from "./providerChecks";
 import { type ComputedOutputs, type RecordedResource, type Recording, startRecording } from "./recorder";
 
@@ -58,8 +60,14 @@ const organization = "organization";
  */
 export async function runPlan(root: string, stack: string, options: PlanOptions = {}): Promise<PlanDocument> {
   const project = readProject(root);
-  const settings = readStackSettings(options.configDir ?? root, stack);
+  const configDir = options.configDir ?? root;
+  const settings = readStackSettings(configDir, stack);
   resolveStackConfig(stack, settings.config);
+  // The program sees only its own stack's config; the plan, which sees the stack files, checks
+  // what two stacks may not share.
+  const others = readOtherStacks(configDir, stack).stacks;
+  const shared = crossStackProblems({ stack, config: settings.config }, others);
+  if (shared.length > 0) throw new StackConfigError(stack, shared);
   const context: StackContext = {
     stack,
     project: project.name,
