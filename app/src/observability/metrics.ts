@@ -54,6 +54,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ordersRejected = new Counter({
+    name: "crest_orders_rejected_total",
+    help: "Accepted orders the stock ledger of record (MySQL) refused and stored as rejected, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  readonly reservationsResolved = new Counter({
+    name: "crest_reservations_resolved_total",
+    help: "Reservations left unsettled by a dead API process that the sweeper re-published and accepted",
+    registers: [this.registry],
+  });
+
   readonly ordersDeadLettered = new Counter({
     name: "crest_orders_dead_lettered_total",
     help: "Messages sent to the dead-letter topic, by reason",

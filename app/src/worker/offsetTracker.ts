@@ -38,6 +38,12 @@ export class OffsetTracker<M> {
     return committable;
   }
 
+  /** Forgets every partition outside `owned` (revoked by a rebalance: its new owner commits it). */
+  retain(owned: ReadonlySet<number>): void {
+    for (const partition of this.partitions.keys())
+      if (!owned.has(partition)) this.partitions.delete(partition);
+  }
+
   get tracked(): number {
     let count = 0;
     for (const entries of this.partitions.values()) count += entries.length;

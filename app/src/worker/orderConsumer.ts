@@ -1,4 +1,4 @@
-import type { Consumer, Message, MessagesStream } from "@platformatic/kafka";
+import type { Consumer, GroupAssignment, Message, MessagesStream } from "@platformatic/kafka";
 import type { ServiceSettings } from "../contract/runtimeConfig";
 import type { OrderWriter } from "../domain/orderWriter";
 import type { Logger } from "../observability/logger";
@@ -58,6 +58,17 @@ export class OrderConsumer {
     this.stream.on("error", (error: Error) => {
       this.logger.fatal({ err: error.message }, "consumer stream failed; exiting for a restart");
       process.exit(1);
+    });
+    // A worker that stalled past its session (a long GC pause, a frozen node) rejoins the group
+    // with fewer partitions: what it fetched from the others before the stall now belongs to
+    // their new owner, which reads it from the last commit. Dropping it here keeps the resumed
+    // worker from re-processing thousands of orders that are already being stored elsewhere.
+    this.consumer.on("consumer:group:join", (event: { assignments?: GroupAssignment[] | null }) => {
+      if (!event.assignments) return;
+      const owned = new Set(
+        event.assignments.filter((a) => a.topic === this.topic).flatMap((a) => a.partitions),
+      );
+      this.dropUnowned(owned);
     });
     this.consumer.on("consumer:lag", (lag) => {
       for (const [topic, partitions] of lag) {
@@ -142,6 +153,19 @@ export class OrderConsumer {
         this.logger.warn({ partition: message.partition, err: error.message }, "offset commit failed");
       });
     }
+  }
+
+  private dropUnowned(owned: ReadonlySet<number>): void {
+    const keep = (m: OrderMessage) => owned.has(m.partition);
+    const before = this.queue.length + this.parked.length;
+    this.queue.splice(0, this.queue.length, ...this.queue.filter(keep));
+    this.parked.splice(0, this.parked.length, ...this.parked.filter(keep));
+    this.tracker.retain(owned);
+    const dropped = before - this.queue.length - this.parked.length;
+    if (dropped > 0)
+      this.logger.info({ dropped, owned: [...owned] }, "rebalance: dropped orders of revoked partitions");
+    this.metrics.ordersParked.set(this.parked.length);
+    this.applyBackpressure();
   }
 
   private applyBackpressure(): void {
