@@ -102,17 +102,26 @@ export class OrderWriter {
   /** Each order's decision, counting fresh rejections; undefined (all parked) when the ledger fails. */
   private async claim(orders: readonly AcceptedOrder[]): Promise<Map<string, StockClaim> | undefined> {
     if (orders.length === 0) return new Map();
+    let decided: Awaited<ReturnType<SoldCounter["claim"]>>;
     try {
-      const { claims, fresh } = await this.soldCounter.claim(orders);
-      for (const id of fresh) {
-        const claim = claims.get(id);
-        if (claim?.status === "rejected") this.events.rejected(claim.reason);
-      }
-      return claims;
+      decided = await this.soldCounter.claim(orders);
     } catch (error) {
       this.events.problem(`stock ledger unavailable; ${orders.length} orders parked`, error);
       return undefined;
     }
+    for (const id of decided.fresh) {
+      const claim = decided.claims.get(id);
+      if (claim?.status === "rejected") this.events.rejected(claim.reason);
+    }
+    if (decided.reattempts.length > 0) {
+      // Best effort: if Redis fails now, the surplus stays reserved (an undersell, never an oversell).
+      await this.ledger
+        .giveBack(decided.reattempts)
+        .catch((error) =>
+          this.events.problem("could not give back a retried order's second reservation", error),
+        );
+    }
+    return decided.claims;
   }
 
   private async deadLetter(

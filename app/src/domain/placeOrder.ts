@@ -44,6 +44,8 @@ export interface PlaceOrderDependencies {
  */
 export class PlaceOrder {
   private readonly now: () => Date;
+  /** Per SKU, the stock initialisation in flight: concurrent first orders share one database read. */
+  private readonly initialising = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: PlaceOrderDependencies) {
     this.now = deps.now ?? (() => new Date());
@@ -83,20 +85,21 @@ export class PlaceOrder {
     const reservation: Reservation = { order, fingerprint: fingerprintOf(request), perUserLimit };
     let outcome = await ledger.reserve(reservation);
     if (outcome.kind === "stock_unknown") {
-      await ledger.initStock(request.sku, await this.deps.soldCounter.remaining(request.sku));
+      await this.initStock(request.sku);
       outcome = await ledger.reserve(reservation);
     }
-    if (outcome.kind === "sold_out" || outcome.kind === "stock_unknown")
+    if (outcome.kind === "stock_unknown")
       throw new ConflictError("sold_out", `sku ${request.sku} is sold out`);
-    if (outcome.kind === "limit_reached")
-      throw new ConflictError("limit_reached", `sku ${request.sku}: at most ${perUserLimit} units per user`);
+    if (outcome.kind === "sold_out" || outcome.kind === "limit_reached") {
+      // After Redis lost its records, a refused key may be a retry of an order decided before.
+      const earlier = outcome.afterLoss ? await this.deps.soldCounter.decided(order.orderId) : undefined;
+      if (earlier) return replay(order, earlier);
+      throw outcome.kind === "sold_out"
+        ? new ConflictError("sold_out", `sku ${request.sku} is sold out`)
+        : new ConflictError("limit_reached", `sku ${request.sku}: at most ${perUserLimit} units per user`);
+    }
     if (outcome.kind === "existing") {
-      if (outcome.fingerprint !== reservation.fingerprint) {
-        throw new ConflictError(
-          "idempotency_key_reused",
-          "idempotency key already used for a different request",
-        );
-      }
+      if (outcome.fingerprint !== reservation.fingerprint) throw keyReused();
       if (outcome.state !== "accepted") {
         throw new ConflictError(
           "request_in_progress",
@@ -117,7 +120,28 @@ export class PlaceOrder {
     await ledger.accept(order).catch((e) => this.deps.onLedgerFailure("accept", order.orderId, e));
     return { orderId: order.orderId, replayed: false };
   }
+
+  /** Stock from the ledger of record: initial − sold, counted once per order id by the worker. */
+  private initStock(sku: string): Promise<void> {
+    let pending = this.initialising.get(sku);
+    if (!pending) {
+      pending = this.deps.soldCounter
+        .stockOfRecord(sku)
+        .then(({ remaining, decidedBefore }) => this.deps.ledger.initStock(sku, remaining, decidedBefore))
+        .finally(() => this.initialising.delete(sku));
+      this.initialising.set(sku, pending);
+    }
+    return pending;
+  }
 }
+
+function replay(order: AcceptedOrder, earlier: { sku: string; quantity: number }): OrderReceipt {
+  if (earlier.sku !== order.sku || earlier.quantity !== order.quantity) throw keyReused();
+  return { orderId: order.orderId, replayed: true };
+}
+
+const keyReused = () =>
+  new ConflictError("idempotency_key_reused", "idempotency key already used for a different request");
 
 /** A UUID (version 8, RFC 9562) derived from the user and the idempotency key. */
 export function orderIdFor(userId: string, idempotencyKey: string): string {

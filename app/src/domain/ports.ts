@@ -25,8 +25,8 @@ export interface Reservation {
 
 export type ReservationOutcome =
   | { readonly kind: "reserved" }
-  | { readonly kind: "sold_out" }
-  | { readonly kind: "limit_reached" }
+  /** `afterLoss`: the stock was re-initialised after Redis lost it (older keys may be forgotten). */
+  | { readonly kind: "sold_out" | "limit_reached"; readonly afterLoss: boolean }
   /** The ledger has no stock for the SKU (first order, or Redis lost its data): initialise it. */
   | { readonly kind: "stock_unknown" }
   | {
@@ -39,8 +39,11 @@ export type ReservationOutcome =
 /** Atomic flash-sale stock, per-user counts and idempotency records (the fast gate). */
 export interface StockLedger {
   reserve(reservation: Reservation): Promise<ReservationOutcome>;
-  /** Sets the SKU's stock unless another process did first. */
-  initStock(sku: string, remaining: number): Promise<void>;
+  /**
+   * Sets the SKU's stock unless another process did first. `afterLoss`: orders were decided
+   * before, so Redis lost its records (refusals then look for the key's earlier order).
+   */
+  initStock(sku: string, remaining: number, afterLoss: boolean): Promise<void>;
   /** The order reached Kafka: retries with the same key now get this order back. */
   accept(order: AcceptedOrder): Promise<void>;
   /** Publishing failed: give the stock back, forget the key, and mark this attempt released. */
@@ -49,6 +52,11 @@ export interface StockLedger {
   releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<string>>;
   /** Reservations of the SKU still unsettled after their lease (their API process died). */
   expiredReservations(sku: string, limit: number): Promise<AcceptedOrder[]>;
+  /**
+   * Returns the units of orders reserved twice (a key retried after Redis lost its record: the
+   * same order id, which the ledger of record counted once).
+   */
+  giveBack(orders: readonly AcceptedOrder[]): Promise<void>;
 }
 
 /** One decision of the stock ledger of record about one order id. */
@@ -60,14 +68,21 @@ export type StockClaim =
 
 /** The ledger of record (MySQL, catalog shard): units sold per SKU, one claim per order id. */
 export interface SoldCounter {
-  /** Initial stock minus the units sold, never below zero. */
-  remaining(sku: string): Promise<number>;
+  /** Initial stock minus the units sold (never below zero), and whether any order was decided yet. */
+  stockOfRecord(sku: string): Promise<{ remaining: number; decidedBefore: boolean }>;
+  /** The SKU and quantity an order id was decided for, if it was. */
+  decided(orderId: string): Promise<{ sku: string; quantity: number } | undefined>;
   /**
    * Decides each order in one transaction: accepted while the SKU's stock and the buyer's limit
    * allow it, rejected otherwise. An order id decided before keeps its decision. `fresh` holds
-   * the ids decided by this call (the others were redeliveries).
+   * the ids decided by this call; `reattempts` the ids decided before for another attempt
+   * (another acceptedAt: a retry after Redis lost the key), whose new reservation is surplus.
    */
-  claim(orders: readonly AcceptedOrder[]): Promise<{ claims: Map<string, StockClaim>; fresh: Set<string> }>;
+  claim(orders: readonly AcceptedOrder[]): Promise<{
+    claims: Map<string, StockClaim>;
+    fresh: Set<string>;
+    reattempts: AcceptedOrder[];
+  }>;
 }
 
 export interface OrderPublisher {

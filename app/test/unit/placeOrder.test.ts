@@ -37,8 +37,8 @@ class RecordingLedger implements StockLedger {
     this.lastReservation = r;
     return (this.outcomes.length > 1 ? this.outcomes.shift() : this.outcomes[0]) as ReservationOutcome;
   }
-  async initStock(sku: string, remaining: number) {
-    this.calls.push(`init ${sku} ${remaining}`);
+  async initStock(sku: string, remaining: number, afterLoss: boolean) {
+    this.calls.push(`init ${sku} ${remaining}${afterLoss ? " after loss" : ""}`);
   }
   async accept() {
     this.calls.push("accept");
@@ -52,10 +52,14 @@ class RecordingLedger implements StockLedger {
   async expiredReservations() {
     return [];
   }
+  async giveBack() {
+    this.calls.push("give back");
+  }
 }
 
 function setUp(options: { allowed?: boolean; publishFails?: boolean } = {}) {
   const ledger = new RecordingLedger();
+  const decided = new Map<string, { sku: string; quantity: number }>();
   const published: AcceptedOrder[] = [];
   const outcomes: string[] = [];
   const items = new Map([phone, hidden].map((item) => [item.sku, item]));
@@ -76,8 +80,9 @@ function setUp(options: { allowed?: boolean; publishFails?: boolean } = {}) {
     catalog,
     ledger,
     soldCounter: {
-      remaining: async () => 7,
-      claim: async () => ({ claims: new Map(), fresh: new Set() }),
+      stockOfRecord: async () => ({ remaining: 7, decidedBefore: true }),
+      decided: async (id) => decided.get(id),
+      claim: async () => ({ claims: new Map(), fresh: new Set(), reattempts: [] }),
     },
     publisher: {
       publish: async (order) => {
@@ -90,7 +95,7 @@ function setUp(options: { allowed?: boolean; publishFails?: boolean } = {}) {
     defaultPerUserLimit: 4,
     now: () => new Date("2026-01-02T03:04:05.678Z"),
   });
-  return { placeOrder, ledger, published, outcomes };
+  return { placeOrder, ledger, published, outcomes, decided };
 }
 
 const request = { userId: "u1", sku: "phone", quantity: 2, idempotencyKey: "key-0001" };
@@ -159,7 +164,7 @@ describe("PlaceOrder", () => {
     const { placeOrder, ledger } = setUp();
     ledger.outcomes = [{ kind: "stock_unknown" }, { kind: "reserved" }];
     assert.equal((await placeOrder.place(request)).orderId, orderId);
-    assert.deepEqual(ledger.calls, ["reserve", "init phone 7", "reserve", "accept"]);
+    assert.deepEqual(ledger.calls, ["reserve", "init phone 7 after loss", "reserve", "accept"]);
   });
 
   it("sells unlisted SKUs only to the smoke probe's user, with the SKU's own limit", async () => {
@@ -172,7 +177,7 @@ describe("PlaceOrder", () => {
 
   it("answers the per-user limit as a conflict of its own", async () => {
     const { placeOrder, ledger } = setUp();
-    ledger.outcome = { kind: "limit_reached" };
+    ledger.outcome = { kind: "limit_reached", afterLoss: false };
     await assert.rejects(
       placeOrder.place(request),
       (e: unknown) =>
@@ -182,10 +187,32 @@ describe("PlaceOrder", () => {
 
   it("answers sold out as a conflict", async () => {
     const { placeOrder, ledger } = setUp();
-    ledger.outcome = { kind: "sold_out" };
+    ledger.outcome = { kind: "sold_out", afterLoss: false };
     await assert.rejects(
       placeOrder.place(request),
       (e: unknown) => e instanceof ConflictError && e.code === "sold_out",
+    );
+  });
+
+  it("after a Redis data loss, answers a refused retry with the order its key made before", async () => {
+    const { placeOrder, ledger, decided } = setUp();
+    ledger.outcome = { kind: "sold_out", afterLoss: true };
+    await assert.rejects(
+      placeOrder.place(request),
+      (e: unknown) => e instanceof ConflictError && e.code === "sold_out",
+      "no earlier order: sold out",
+    );
+    decided.set(orderId, { sku: "phone", quantity: 2 });
+    assert.deepEqual(await placeOrder.place(request), { orderId, replayed: true });
+    await assert.rejects(
+      placeOrder.place({ ...request, quantity: 1 }),
+      (e: unknown) => e instanceof ConflictError && e.code === "idempotency_key_reused",
+    );
+    ledger.outcome = { kind: "sold_out", afterLoss: false };
+    await assert.rejects(
+      placeOrder.place(request),
+      ConflictError,
+      "without a loss the database is not asked",
     );
   });
 });

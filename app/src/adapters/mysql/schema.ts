@@ -46,6 +46,9 @@ const statements = [
     sku VARCHAR(64) NOT NULL,
     user_id VARCHAR(64) NOT NULL,
     quantity INT UNSIGNED NOT NULL,
+    -- acceptedAt of the attempt that was decided: another attempt of the same order id is a
+    -- retry after Redis forgot the key, and its reservation is given back.
+    attempt_at CHAR(24) NOT NULL,
     status VARCHAR(16) NOT NULL,
     reject_reason VARCHAR(32) NULL,
     claimed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),

@@ -26,25 +26,38 @@ export class MysqlSoldCounter implements SoldCounter {
     private readonly defaultPerUserLimit: number,
   ) {}
 
-  async remaining(sku: string): Promise<number> {
+  async stockOfRecord(sku: string): Promise<{ remaining: number; decidedBefore: boolean }> {
     const shard = this.pools.catalogShard;
     // The writer, not a replica: a lagging replica would report stock that is already sold.
     const [rows] = await shard.guard.run(() =>
       shard.writer.query<RowDataPacket[]>(
-        `SELECT CAST(c.flash_sale_stock AS SIGNED) - COALESCE(s.sold, 0) AS remaining
+        `SELECT CAST(c.flash_sale_stock AS SIGNED) - COALESCE(s.sold, 0) AS remaining, s.sku IS NOT NULL AS decided
          FROM catalog_items c LEFT JOIN sku_sales s ON s.sku = c.sku WHERE c.sku = ?`,
         [sku],
       ),
     );
-    return Math.max(0, Number(rows[0]?.remaining ?? 0));
+    const row = rows[0];
+    return { remaining: Math.max(0, Number(row?.remaining ?? 0)), decidedBefore: Number(row?.decided) === 1 };
+  }
+
+  async decided(orderId: string): Promise<{ sku: string; quantity: number } | undefined> {
+    const shard = this.pools.catalogShard;
+    const [rows] = await shard.guard.run(() =>
+      shard.writer.query<RowDataPacket[]>("SELECT sku, quantity FROM stock_claims WHERE order_id = ?", [
+        orderId,
+      ]),
+    );
+    const row = rows[0];
+    return row ? { sku: row.sku as string, quantity: Number(row.quantity) } : undefined;
   }
 
   async claim(
     orders: readonly AcceptedOrder[],
-  ): Promise<{ claims: Map<string, StockClaim>; fresh: Set<string> }> {
+  ): Promise<{ claims: Map<string, StockClaim>; fresh: Set<string>; reattempts: AcceptedOrder[] }> {
     const claims = new Map<string, StockClaim>();
     const fresh = new Set<string>();
-    if (orders.length === 0) return { claims, fresh };
+    const reattempts: AcceptedOrder[] = [];
+    if (orders.length === 0) return { claims, fresh, reattempts };
     const shard = this.pools.catalogShard;
     await this.schema.ensure(shard);
     return shard.guard.run(async () => {
@@ -54,12 +67,21 @@ export class MysqlSoldCounter implements SoldCounter {
         const skus = await this.lockSkus(connection, orders);
         const decided = await this.priorClaims(connection, orders);
         const inserts: unknown[][] = [];
+        const attempts = new Map<string, string>();
         for (const order of orders) {
-          if (claims.has(order.orderId)) continue; // the same message twice in one batch
+          const seen = attempts.get(order.orderId);
+          if (seen !== undefined) {
+            // The same order twice in one batch: a redelivery, or a retry's second attempt.
+            if (seen !== order.acceptedAt && claims.get(order.orderId)?.status !== "conflict")
+              reattempts.push(order);
+            continue;
+          }
+          attempts.set(order.orderId, order.acceptedAt);
           const prior = decided.get(order.orderId);
           if (prior) {
             const same = prior.sku === order.sku && prior.quantity === order.quantity;
             claims.set(order.orderId, same ? prior.claim : { status: "conflict" });
+            if (same && prior.attemptAt !== order.acceptedAt) reattempts.push(order);
             continue;
           }
           const claim = decide(order, skus.get(order.sku));
@@ -70,20 +92,21 @@ export class MysqlSoldCounter implements SoldCounter {
             order.sku,
             order.userId,
             order.quantity,
+            order.acceptedAt,
             claim.status,
             claim.status === "rejected" ? claim.reason : null,
           ]);
         }
         if (inserts.length > 0) {
           await connection.query(
-            "INSERT INTO stock_claims (order_id, sku, user_id, quantity, status, reject_reason) VALUES ?",
+            "INSERT INTO stock_claims (order_id, sku, user_id, quantity, attempt_at, status, reject_reason) VALUES ?",
             [inserts],
           );
           for (const [sku, state] of skus)
             await connection.query("UPDATE sku_sales SET sold = ? WHERE sku = ?", [state.sold, sku]);
         }
         await connection.commit();
-        return { claims, fresh };
+        return { claims, fresh, reattempts };
       } catch (error) {
         await connection.rollback().catch(() => undefined);
         throw error;
@@ -137,9 +160,9 @@ export class MysqlSoldCounter implements SoldCounter {
   private async priorClaims(
     connection: PoolConnection,
     orders: readonly AcceptedOrder[],
-  ): Promise<Map<string, { sku: string; quantity: number; claim: StockClaim }>> {
+  ): Promise<Map<string, { sku: string; quantity: number; attemptAt: string; claim: StockClaim }>> {
     const [rows] = await connection.query<RowDataPacket[]>(
-      "SELECT order_id, sku, quantity, status, reject_reason FROM stock_claims WHERE order_id IN (?)",
+      "SELECT order_id, sku, quantity, attempt_at, status, reject_reason FROM stock_claims WHERE order_id IN (?)",
       [orders.map((o) => o.orderId)],
     );
     return new Map(
@@ -148,6 +171,7 @@ export class MysqlSoldCounter implements SoldCounter {
         {
           sku: row.sku as string,
           quantity: Number(row.quantity),
+          attemptAt: row.attempt_at as string,
           claim:
             row.status === "accepted"
               ? { status: "accepted" as const }

@@ -18,9 +18,9 @@ end
 local stock = redis.call('GET', KEYS[1])
 if not stock then return {'stock_unknown'} end
 local quantity = tonumber(ARGV[2])
-if tonumber(stock) < quantity then return {'sold_out'} end
+if tonumber(stock) < quantity then return {'sold_out', redis.call('EXISTS', KEYS[5])} end
 if tonumber(redis.call('GET', KEYS[3]) or '0') + quantity > tonumber(ARGV[5]) then
-  return {'limit_reached'}
+  return {'limit_reached', redis.call('EXISTS', KEYS[5])}
 end
 redis.call('DECRBY', KEYS[1], quantity)
 redis.call('INCRBY', KEYS[3], quantity)
@@ -58,6 +58,23 @@ redis.call('ZREM', KEYS[5], ARGV[4])
 return 1
 `);
 
+// Sets the stock only where none is (another API may have initialised it meanwhile); after a data
+// loss it also marks the SKU, so refusals know to look for a forgotten key's earlier order.
+const initStock = new LuaScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') and ARGV[2] == '1' then
+  redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
+end
+return 1
+`);
+
+const giveBack = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[1]) then
+  redis.call('DECRBY', KEYS[2], ARGV[1])
+end
+return 1
+`);
+
 const expiredLeases = new LuaScript(`
 local now = redis.call('TIME')
 return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now[1], 'LIMIT', 0, ARGV[1])
@@ -79,7 +96,7 @@ export class RedisStockLedger implements StockLedger {
     const reply = (await this.guard.run(() =>
       reserve.run(
         this.client,
-        [stockKey(o.sku), idempotencyKey(o), boughtKey(o), leasesKey(o.sku)],
+        [stockKey(o.sku), idempotencyKey(o), boughtKey(o), leasesKey(o.sku), afterLossKey(o.sku)],
         [
           o.orderId,
           o.quantity,
@@ -91,16 +108,38 @@ export class RedisStockLedger implements StockLedger {
           encodeOrderMessage(o),
         ],
       ),
-    )) as string[];
-    const [kind, orderId = "", state, fingerprint = ""] = reply;
-    if (kind === "existing")
-      return { kind, orderId, state: state === "accepted" ? "accepted" : "reserved", fingerprint };
-    if (kind === "sold_out" || kind === "limit_reached" || kind === "stock_unknown") return { kind };
+    )) as [string, ...(string | number)[]];
+    const kind = reply[0];
+    if (kind === "existing") {
+      const [, orderId, state, fingerprint] = reply.map(String);
+      return {
+        kind,
+        orderId: orderId ?? "",
+        state: state === "accepted" ? "accepted" : "reserved",
+        fingerprint: fingerprint ?? "",
+      };
+    }
+    if (kind === "sold_out" || kind === "limit_reached") return { kind, afterLoss: reply[1] === 1 };
+    if (kind === "stock_unknown") return { kind };
     return { kind: "reserved" };
   }
 
-  async initStock(sku: string, remaining: number): Promise<void> {
-    await this.guard.run(() => this.client.set(stockKey(sku), remaining, "NX"));
+  async initStock(sku: string, remaining: number, afterLoss: boolean): Promise<void> {
+    await this.guard.run(() =>
+      initStock.run(
+        this.client,
+        [stockKey(sku), afterLossKey(sku)],
+        [remaining, afterLoss ? 1 : 0, this.settings.idempotencySeconds],
+      ),
+    );
+  }
+
+  async giveBack(orders: readonly AcceptedOrder[]): Promise<void> {
+    await this.guard.run(() =>
+      Promise.all(
+        orders.map((o) => giveBack.run(this.client, [stockKey(o.sku), boughtKey(o)], [o.quantity])),
+      ),
+    );
   }
 
   async accept(o: AcceptedOrder): Promise<void> {
@@ -161,6 +200,7 @@ export class RedisStockLedger implements StockLedger {
 type OrderKeyParts = Pick<AcceptedOrder, "sku" | "userId" | "idempotencyKey">;
 const stockKey = (sku: string) => `fs:{${sku}}:stock`;
 const leasesKey = (sku: string) => `fs:{${sku}}:leases`;
+const afterLossKey = (sku: string) => `fs:{${sku}}:after-loss`;
 const idempotencyPrefix = (sku: string) => `fs:{${sku}}:idem:`;
 const leaseMember = (o: OrderKeyParts) => `${o.userId}:${o.idempotencyKey}`;
 const idempotencyKey = (o: OrderKeyParts) => `${idempotencyPrefix(o.sku)}${leaseMember(o)}`;
