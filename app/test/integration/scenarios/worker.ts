@@ -112,7 +112,8 @@ export function workerScenarios(ctx: () => Context): void {
         idempotencyKey: "released-key",
         acceptedAt: new Date().toISOString(),
       };
-      await c.stack.redis.set(`fs:{${releasedOrder.sku}}:released:${releasedOrder.orderId}`, "1", "EX", 600);
+      const releasedMarker = `fs:{${releasedOrder.sku}}:released:${releasedOrder.orderId}:${releasedOrder.acceptedAt}`;
+      await c.stack.redis.set(releasedMarker, "1", "EX", 600);
       const junkKey = `junk-${randomUUID()}`;
       await producer.send({
         messages: [
