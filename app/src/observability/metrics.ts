@@ -50,7 +50,8 @@ export class Metrics {
 
   readonly ordersRedelivered = new Counter({
     name: "crest_orders_redelivered_total",
-    help: "Consumed orders that were already stored (redelivered after a crash or rebalance) and skipped",
+    help: "Consumed orders that were already stored (redelivered after a crash or rebalance), by how they were skipped: offset (in memory, this process stored it) or insert (a no-op write)",
+    labelNames: ["skipped"] as const,
     registers: [this.registry],
   });
 

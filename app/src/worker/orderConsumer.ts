@@ -47,6 +47,14 @@ export class OrderConsumer {
     });
     this.stream.on("data", (message: OrderMessage) => {
       this.tracker.track(message.partition, message.offset, message);
+      // A worker that stalled past its session rejoins and is handed its partitions from the last
+      // commit its stale generation could make: skip what it already stored, commit it again.
+      if (this.tracker.finishedBefore(message.partition, message.offset)) {
+        this.tracker.markDone(message.partition, message.offset);
+        this.metrics.ordersRedelivered.labels("offset").inc();
+        this.commit();
+        return;
+      }
       this.queue.push(message);
       this.applyBackpressure();
       // Wake an idle loop on the first message; a loop filling a batch only once it is full.

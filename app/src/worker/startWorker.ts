@@ -29,7 +29,7 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     {
       persisted: (shardId, inserted, redelivered) => {
         metrics.ordersPersisted.labels(String(shardId)).inc(inserted);
-        metrics.ordersRedelivered.inc(redelivered);
+        metrics.ordersRedelivered.labels("insert").inc(redelivered);
       },
       rejected: (reason) => metrics.ordersRejected.labels(reason).inc(),
       deadLettered: (reason) => metrics.ordersDeadLettered.labels(reason.split(":")[0] ?? reason).inc(),
