@@ -166,8 +166,8 @@ export class OrderConsumer {
   private dropUnowned(owned: ReadonlySet<number>): void {
     const keep = (m: OrderMessage) => owned.has(m.partition);
     const before = this.queue.length + this.parked.length;
-    this.queue.splice(0, this.queue.length, ...this.queue.filter(keep));
-    this.parked.splice(0, this.parked.length, ...this.parked.filter(keep));
+    keepOnly(this.queue, keep);
+    keepOnly(this.parked, keep);
     this.tracker.retain(owned);
     const dropped = before - this.queue.length - this.parked.length;
     if (dropped > 0)
@@ -194,4 +194,11 @@ export class OrderConsumer {
       this.wake = done;
     });
   }
+}
+
+/** Removes, in place, the items `keep` refuses (no spread: the parked list may hold a million). */
+function keepOnly<T>(items: T[], keep: (item: T) => boolean): void {
+  let kept = 0;
+  for (const item of items) if (keep(item)) items[kept++] = item;
+  items.length = kept;
 }
