@@ -7,6 +7,7 @@ import type { ShardPools } from "./shardPools";
 interface SkuState {
   stock: number;
   sold: number;
+  readonly soldBefore: number;
   limit: number;
   /** Units each buyer already holds (accepted claims). */
   readonly bought: Map<string, number>;
@@ -102,8 +103,10 @@ export class MysqlSoldCounter implements SoldCounter {
             "INSERT INTO stock_claims (order_id, sku, user_id, quantity, attempt_at, status, reject_reason) VALUES ?",
             [inserts],
           );
-          for (const [sku, state] of skus)
-            await connection.query("UPDATE sku_sales SET sold = ? WHERE sku = ?", [state.sold, sku]);
+          for (const [sku, state] of skus) {
+            if (state.sold !== state.soldBefore)
+              await connection.query("UPDATE sku_sales SET sold = ? WHERE sku = ?", [state.sold, sku]);
+          }
         }
         await connection.commit();
         return { claims, fresh, reattempts };
@@ -122,11 +125,20 @@ export class MysqlSoldCounter implements SoldCounter {
   ): Promise<Map<string, SkuState>> {
     const skus = [...new Set(orders.map((o) => o.sku))].sort();
     const users = [...new Set(orders.map((o) => o.userId))];
-    await connection.query("INSERT IGNORE INTO sku_sales (sku, sold) VALUES ?", [skus.map((s) => [s, 0])]);
-    const [counters] = await connection.query<RowDataPacket[]>(
-      "SELECT sku, sold FROM sku_sales WHERE sku IN (?) ORDER BY sku FOR UPDATE",
-      [skus],
-    );
+    const lock = () =>
+      connection.query<RowDataPacket[]>(
+        "SELECT sku, sold FROM sku_sales WHERE sku IN (?) ORDER BY sku FOR UPDATE",
+        [skus],
+      );
+    let [counters] = await lock();
+    if (counters.length < skus.length) {
+      // A SKU's first decision creates its counter. Only then: a duplicate-key INSERT IGNORE takes
+      // a shared lock, and two workers upgrading theirs to FOR UPDATE would deadlock every batch.
+      const known = new Set(counters.map((row) => row.sku as string));
+      const missing = skus.filter((sku) => !known.has(sku)).map((sku) => [sku, 0]);
+      await connection.query("INSERT IGNORE INTO sku_sales (sku, sold) VALUES ?", [missing]);
+      [counters] = await lock();
+    }
     const [items] = await connection.query<RowDataPacket[]>(
       "SELECT sku, flash_sale_stock, per_user_limit FROM catalog_items WHERE sku IN (?)",
       [skus],
@@ -141,6 +153,7 @@ export class MysqlSoldCounter implements SoldCounter {
       states.set(row.sku as string, {
         stock: 0,
         sold: Number(row.sold),
+        soldBefore: Number(row.sold),
         limit: this.defaultPerUserLimit,
         bought: new Map(),
         inCatalog: false,
