@@ -54,12 +54,16 @@ export async function seedCatalogHome(stack: LocalStack, items: number): Promise
   );
 }
 
-/** An unlisted flash-sale SKU (the home page stays as it is) with `stock` units. */
+/**
+ * A flash-sale SKU with `stock` units and no per-user limit that the load could reach. Listed
+ * (unlisted SKUs are not for sale), but sorted after every home-page item, so the home page stays
+ * as it is.
+ */
 export async function seedFlashSale(stack: LocalStack, stock: number): Promise<string> {
   const sku = `bench-${randomUUID().slice(0, 8)}`;
   await catalogShard(stack).query(
-    "INSERT INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed) VALUES (?, ?, ?, ?, 0)",
-    [sku, `Benchmark item ${sku}`, 990, stock],
+    "INSERT INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed, sort_order, per_user_limit) VALUES (?, ?, ?, ?, 1, 2147483647, ?)",
+    [sku, `Benchmark item ${sku}`, 990, stock, stock],
   );
   return sku;
 }

@@ -1,5 +1,5 @@
 import CircuitBreaker from "opossum";
-import { DependencyUnavailableError, DomainError } from "../domain/errors";
+import { type DependencyFailure, DependencyUnavailableError, DomainError } from "../domain/errors";
 import type { Metrics } from "../observability/metrics";
 
 export interface GuardSettings {
@@ -49,9 +49,13 @@ export class DependencyGuard {
       return (await this.breaker.fire(operation)) as T;
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      const reason = describeFailure(error);
-      this.metrics.dependencyFailures.labels(this.dependency, reason.kind).inc();
-      throw new DependencyUnavailableError(this.dependency, reason.message);
+      const failure = kindOf(error);
+      this.metrics.dependencyFailures.labels(this.dependency, failure).inc();
+      throw new DependencyUnavailableError(
+        this.dependency,
+        failure,
+        error instanceof Error ? error.message : String(error),
+      );
     }
   }
 
@@ -60,9 +64,9 @@ export class DependencyGuard {
   }
 }
 
-function describeFailure(error: unknown): { kind: string; message: string } {
+function kindOf(error: unknown): DependencyFailure {
   const code = (error as { code?: unknown }).code;
-  if (code === "EOPENBREAKER") return { kind: "breaker_open", message: "circuit breaker open" };
-  if (code === "ETIMEDOUT") return { kind: "timeout", message: (error as Error).message };
-  return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+  if (code === "EOPENBREAKER") return "breaker_open";
+  if (code === "ETIMEDOUT") return "timeout";
+  return "error";
 }

@@ -76,6 +76,14 @@ export const serviceSettingsSchema = z
         /** How long an idempotency key is remembered. */
         idempotencySeconds: z.number().int().min(60).max(604_800).default(86_400),
         pageSize: z.number().int().min(1).max(100).default(20),
+        /** Units one user may buy of one flash-sale SKU, unless the catalog row sets its own. */
+        perUserLimit: z.number().int().min(1).max(1_000_000).default(5),
+        /**
+         * A reservation whose publish outcome is unknown (its API process died) is re-published
+         * and marked accepted by the worker's sweeper this long after it was made. Keep it well
+         * above timeouts.kafkaPublishMs, so a live API always settles its own reservations first.
+         */
+        reservationLeaseSeconds: z.number().int().min(5).max(600).default(15),
       })
       .prefault({}),
     signIn: z
@@ -102,6 +110,10 @@ export const serviceSettingsSchema = z
   .refine((s) => s.drainDelaySeconds < s.shutdownGraceSeconds, {
     path: ["drainDelaySeconds"],
     message: "must be less than shutdownGraceSeconds (the drain delay is part of the grace period)",
+  })
+  .refine((s) => s.orders.reservationLeaseSeconds * 1000 >= 3 * s.timeouts.kafkaPublishMs, {
+    path: ["orders", "reservationLeaseSeconds"],
+    message: "must be at least 3 × timeouts.kafkaPublishMs (a live API settles its reservations first)",
   });
 
 export const runtimeConfigSchema = z.strictObject({

@@ -29,10 +29,10 @@ export class NotFoundError extends DomainError {
   readonly code = "not_found";
 }
 
-/** The request is well formed but clashes with the current state (sold out, key reused, in progress). */
+/** The request is well formed but clashes with the current state (sold out, at the limit, key reused, in progress). */
 export class ConflictError extends DomainError {
   constructor(
-    readonly code: "sold_out" | "idempotency_key_reused" | "request_in_progress",
+    readonly code: "sold_out" | "limit_reached" | "idempotency_key_reused" | "request_in_progress",
     message: string,
   ) {
     super(message);
@@ -46,13 +46,21 @@ export class RateLimitedError extends DomainError {
   }
 }
 
-/** A dependency failed, timed out or its breaker is open: the caller may retry later. */
+const failureText = { timeout: "timed out", breaker_open: "circuit open", error: "request failed" } as const;
+export type DependencyFailure = keyof typeof failureText;
+
+/**
+ * A dependency failed, timed out or its breaker is open: the caller may retry later. The message
+ * names only the dependency and the kind of failure; the client library's own words (which can
+ * hold internal addresses) stay in `detail`, for the logs.
+ */
 export class DependencyUnavailableError extends DomainError {
   readonly code = "dependency_unavailable";
   constructor(
     readonly dependency: string,
-    reason: string,
+    readonly failure: DependencyFailure,
+    readonly detail?: string,
   ) {
-    super(`${dependency} unavailable: ${reason}`);
+    super(`${dependency} unavailable: ${failureText[failure]}`);
   }
 }

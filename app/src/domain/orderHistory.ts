@@ -1,5 +1,5 @@
 import { InvalidInputError } from "./errors";
-import type { AcceptedOrder } from "./model";
+import type { StoredOrder } from "./model";
 import type { OrderPage, OrderPosition, OrderRepository, SharedCache } from "./ports";
 
 export type PageSource = "redis" | "writer" | "reader";
@@ -45,7 +45,7 @@ export class OrderHistory {
     await Promise.all([...new Set(userIds)].map((userId) => this.cache.increment(versionKey(userId))));
   }
 
-  private toPage(rows: readonly AcceptedOrder[]): OrderPage {
+  private toPage(rows: readonly StoredOrder[]): OrderPage {
     const orders = rows.slice(0, this.settings.pageSize);
     const last = orders.at(-1);
     return rows.length > this.settings.pageSize && last
@@ -57,7 +57,7 @@ export class OrderHistory {
 const versionKey = (userId: string) => `orders:{${userId}}:version`;
 const firstPageKey = (userId: string, version: number) => `orders:{${userId}}:first:${version}`;
 
-function encodeCursor(order: AcceptedOrder): string {
+function encodeCursor(order: StoredOrder): string {
   return Buffer.from(JSON.stringify([order.acceptedAt, order.orderId])).toString("base64url");
 }
 

@@ -1,4 +1,4 @@
-import type { AcceptedOrder, CatalogItem } from "./model";
+import type { AcceptedOrder, CatalogItem, RejectReason, StoredOrder } from "./model";
 
 /** Shared (L2) cache: strings with a TTL, plus counters for version-based invalidation. */
 export interface SharedCache {
@@ -15,20 +15,20 @@ export interface RateLimiter {
 }
 
 export interface Reservation {
-  readonly sku: string;
-  readonly userId: string;
-  readonly idempotencyKey: string;
-  readonly orderId: string;
-  readonly quantity: number;
+  /** The order this reservation becomes once published (kept for the lease sweeper). */
+  readonly order: AcceptedOrder;
   /** Identifies the request body, so a reused key with a different body is caught. */
   readonly fingerprint: string;
-  /** Stock to start the sale with if the ledger has none yet. */
-  readonly initialStock: number;
+  /** Units this user may hold of the SKU in total. */
+  readonly perUserLimit: number;
 }
 
 export type ReservationOutcome =
   | { readonly kind: "reserved" }
-  | { readonly kind: "sold_out" }
+  /** `afterLoss`: the stock was re-initialised after Redis lost it (older keys may be forgotten). */
+  | { readonly kind: "sold_out" | "limit_reached"; readonly afterLoss: boolean }
+  /** The ledger has no stock for the SKU (first order, or Redis lost its data): initialise it. */
+  | { readonly kind: "stock_unknown" }
   | {
       readonly kind: "existing";
       readonly orderId: string;
@@ -36,15 +36,53 @@ export type ReservationOutcome =
       readonly fingerprint: string;
     };
 
-/** Atomic flash-sale stock and idempotency records. */
+/** Atomic flash-sale stock, per-user counts and idempotency records (the fast gate). */
 export interface StockLedger {
   reserve(reservation: Reservation): Promise<ReservationOutcome>;
+  /**
+   * Sets the SKU's stock unless another process did first. `afterLoss`: orders were decided
+   * before, so Redis lost its records (refusals then look for the key's earlier order).
+   */
+  initStock(sku: string, remaining: number, afterLoss: boolean): Promise<void>;
   /** The order reached Kafka: retries with the same key now get this order back. */
-  accept(reservation: Reservation): Promise<void>;
-  /** Publishing failed: give the stock back, forget the key, and mark the order id released. */
-  release(reservation: Reservation): Promise<void>;
+  accept(order: AcceptedOrder): Promise<void>;
+  /** Publishing failed: give the stock back, forget the key, and mark this attempt released. */
+  release(order: AcceptedOrder): Promise<void>;
   /** Which of these orders were released (so a late-arriving copy must not be persisted). */
   releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<string>>;
+  /** Reservations of the SKU still unsettled after their lease (their API process died). */
+  expiredReservations(sku: string, limit: number): Promise<AcceptedOrder[]>;
+  /**
+   * Returns the units of orders reserved twice (a key retried after Redis lost its record: the
+   * same order id, which the ledger of record counted once).
+   */
+  giveBack(orders: readonly AcceptedOrder[]): Promise<void>;
+}
+
+/** One decision of the stock ledger of record about one order id. */
+export type StockClaim =
+  | { readonly status: "accepted" }
+  | { readonly status: "rejected"; readonly reason: RejectReason }
+  /** The order id was already decided for a different SKU or quantity (an idempotency key reused). */
+  | { readonly status: "conflict" };
+
+/** The ledger of record (MySQL, catalog shard): units sold per SKU, one claim per order id. */
+export interface SoldCounter {
+  /** Initial stock minus the units sold (never below zero), and whether any order was decided yet. */
+  stockOfRecord(sku: string): Promise<{ remaining: number; decidedBefore: boolean }>;
+  /** The SKU and quantity an order id was decided for, if it was. */
+  decided(orderId: string): Promise<{ sku: string; quantity: number } | undefined>;
+  /**
+   * Decides each order in one transaction: accepted while the SKU's stock and the buyer's limit
+   * allow it, rejected otherwise. An order id decided before keeps its decision. `fresh` holds
+   * the ids decided by this call; `reattempts` the ids decided before for another attempt
+   * (another acceptedAt: a retry after Redis lost the key), whose new reservation is surplus.
+   */
+  claim(orders: readonly AcceptedOrder[]): Promise<{
+    claims: Map<string, StockClaim>;
+    fresh: Set<string>;
+    reattempts: AcceptedOrder[];
+  }>;
 }
 
 export interface OrderPublisher {
@@ -54,10 +92,12 @@ export interface OrderPublisher {
 export interface CatalogRepository {
   listHome(): Promise<CatalogItem[]>;
   findItem(sku: string): Promise<CatalogItem | undefined>;
+  /** Every SKU with flash-sale stock (the lease sweeper's round). */
+  flashSaleSkus(): Promise<string[]>;
 }
 
 export interface OrderPage {
-  readonly orders: readonly AcceptedOrder[];
+  readonly orders: readonly StoredOrder[];
   /** Pass back to get the next page; absent on the last page. */
   readonly nextCursor?: string;
 }
@@ -71,15 +111,16 @@ export interface OrderPosition {
 export interface OrderRepository {
   shardFor(userId: string): number;
   /**
-   * Inserts in one transaction; orders already present (same id) are left as they are.
+   * Inserts in one transaction; orders already present (same id, or same user and idempotency
+   * key) are left as they are.
    * Resolves to how many were new (the rest were redeliveries).
    */
-  insertBatch(shardId: number, orders: readonly AcceptedOrder[]): Promise<number>;
+  insertBatch(shardId: number, orders: readonly StoredOrder[]): Promise<number>;
   /** Newest first, strictly after `after` when given. */
   listByUser(
     userId: string,
     options: { after?: OrderPosition; limit: number; source: "writer" | "reader" },
-  ): Promise<AcceptedOrder[]>;
+  ): Promise<StoredOrder[]>;
 }
 
 export interface SignInRepository {

@@ -1,6 +1,5 @@
 import express, { type Express, type RequestHandler } from "express";
 import type { Catalog } from "../domain/catalog";
-import { NotFoundError } from "../domain/errors";
 import type { OrderHistory } from "../domain/orderHistory";
 import type { PlaceOrder } from "../domain/placeOrder";
 import type { SessionTokens } from "../domain/ports";
@@ -10,7 +9,8 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { accessLog } from "./accessLog";
 import { authenticate } from "./authenticate";
-import { errorHandler } from "./errorHandler";
+import { limitBodyDepth, requireJsonBodies } from "./bodyRules";
+import { finishRoutes } from "./fallback";
 import { catalogRoutes } from "./routes/catalog";
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./routes/health";
 import { orderRoutes } from "./routes/orders";
@@ -39,18 +39,17 @@ export function createHttpApp(deps: HttpDependencies): Express {
   app.disable("x-powered-by");
   app.use(accessLog(deps.logger, (url) => probePaths.has(url)));
   app.use(routeLatency(deps.metrics));
+  app.use(requireJsonBodies());
   app.use(express.json({ limit: deps.bodyLimitBytes }));
+  app.use(limitBodyDepth());
 
   const authenticated = authenticate(deps.tokens);
-  app.use(healthRoutes(deps.readiness, deps.lifecycle, deps.metrics));
+  app.use(healthRoutes(deps.readiness, deps.lifecycle, deps.metrics, deps.logger));
   app.use(sessionRoutes(deps.sessions));
   app.use(catalogRoutes(deps.catalog));
   app.use(orderRoutes(deps.placeOrder, deps.orderHistory, authenticated, deps.maxQuantity));
   app.use(signInRoutes(deps.signIn, authenticated));
-  app.use((req) => {
-    throw new NotFoundError(`no route ${req.method} ${req.path}`);
-  });
-  app.use(errorHandler(deps.logger));
+  finishRoutes(app, deps.logger);
   return app;
 }
 

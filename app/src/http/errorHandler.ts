@@ -11,6 +11,7 @@ import {
 } from "../domain/errors";
 import type { Logger } from "../observability/logger";
 import { describeRequest } from "./accessLog";
+import { HttpError } from "./httpErrors";
 
 /** Errors raised by Express's own body parser carry a status and a type. */
 interface BodyParserError {
@@ -25,12 +26,25 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof RateLimitedError) res.setHeader("Retry-After", String(error.retryAfterSeconds));
     if (error instanceof DependencyUnavailableError) res.setHeader("Retry-After", "1");
     if (error instanceof UnauthorizedError) res.setHeader("WWW-Authenticate", 'Bearer realm="crest"');
+    if (error instanceof HttpError) res.set(error.headers);
+    // The log gets the whole error (a dependency's own words, in `detail`); the body never does.
     if (status >= 500) logger.error({ req: describeRequest(req), err: error }, "request failed");
-    res.status(status).json({ error: { code, message, ...(field ? { field } : {}) }, requestId: req.id });
+    const dependency = error instanceof DependencyUnavailableError ? { dependency: error.dependency } : {};
+    res
+      .status(status)
+      .json({ error: { code, message, ...(field ? { field } : {}), ...dependency }, requestId: req.id });
   };
 }
 
 function describe(error: unknown): { status: number; code: string; message: string; field?: string } {
+  if (error instanceof HttpError) {
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+    };
+  }
   if (error instanceof DomainError) {
     const status = statusOf(error);
     const field = error instanceof InvalidInputError ? error.field : undefined;
@@ -43,8 +57,13 @@ function describe(error: unknown): { status: number; code: string; message: stri
   if (parserError.type === "entity.parse.failed") {
     return { status: 400, code: "invalid_input", message: "body: not valid JSON", field: "body" };
   }
+  if (parserError.type === "charset.unsupported" || parserError.type === "encoding.unsupported") {
+    const field =
+      parserError.type === "charset.unsupported" ? "headers.content-type" : "headers.content-encoding";
+    return { status: 415, code: "unsupported_media_type", message: `${field}: not supported`, field };
+  }
   if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
-    return { status: parserError.status, code: "bad_request", message: (error as Error).message };
+    return { status: parserError.status, code: "bad_request", message: "body: could not be read" };
   }
   return { status: 500, code: "internal", message: "internal error" };
 }

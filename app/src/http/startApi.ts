@@ -40,15 +40,17 @@ export const startApi: ModeStarter = async (config, secrets, metrics, logger) =>
     metrics.cacheLookups.labels("catalog", tier, result).inc(),
   );
   const catalog = new Catalog(new MysqlCatalogRepository(deps.pools), catalogCache);
-  const placeOrder = new PlaceOrder(
-    new RedisRateLimiter(deps.redis, deps.redisGuard, settings.rateLimit),
+  const placeOrder = new PlaceOrder({
+    rateLimiter: new RedisRateLimiter(deps.redis, deps.redisGuard, settings.rateLimit),
     catalog,
-    deps.ledger,
-    deps.producer,
-    (outcome) => metrics.orders.labels(outcome).inc(),
-    (step, orderId, error) =>
+    ledger: deps.ledger,
+    soldCounter: deps.soldCounter,
+    publisher: deps.producer,
+    record: (outcome) => metrics.orders.labels(outcome).inc(),
+    onLedgerFailure: (step, orderId, error) =>
       logger.error({ orderId, step, err: String(error) }, "stock ledger update failed"),
-  );
+    defaultPerUserLimit: settings.orders.perUserLimit,
+  });
   const lifecycle: Lifecycle = { draining: false };
   const app = createHttpApp({
     sessions: new SessionService(wechat, tokens),

@@ -50,7 +50,21 @@ export class Metrics {
 
   readonly ordersRedelivered = new Counter({
     name: "crest_orders_redelivered_total",
-    help: "Consumed orders that were already stored (redelivered after a crash or rebalance) and skipped",
+    help: "Consumed orders that were already stored (redelivered after a crash or rebalance), by how they were skipped: offset (in memory, this process stored it) or insert (a no-op write)",
+    labelNames: ["skipped"] as const,
+    registers: [this.registry],
+  });
+
+  readonly ordersRejected = new Counter({
+    name: "crest_orders_rejected_total",
+    help: "Accepted orders the stock ledger of record (MySQL) refused and stored as rejected, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  readonly reservationsResolved = new Counter({
+    name: "crest_reservations_resolved_total",
+    help: "Reservations left unsettled by a dead API process that the sweeper re-published and accepted",
     registers: [this.registry],
   });
 

@@ -3,6 +3,7 @@ import { KafkaProducer } from "../adapters/kafka/producer";
 import { MysqlOrderRepository } from "../adapters/mysql/orderRepository";
 import { SchemaMigrator } from "../adapters/mysql/schema";
 import { type ShardCredentials, ShardPools } from "../adapters/mysql/shardPools";
+import { MysqlSoldCounter } from "../adapters/mysql/soldCounter";
 import { createRedisClient, type RedisClient } from "../adapters/redis/client";
 import { RedisSharedCache } from "../adapters/redis/sharedCache";
 import { RedisStockLedger } from "../adapters/redis/stockLedger";
@@ -24,6 +25,7 @@ export interface SharedDependencies {
   /** Applied by the worker before its first write to a shard; the API only reads. */
   readonly schema: SchemaMigrator;
   readonly orders: MysqlOrderRepository;
+  readonly soldCounter: MysqlSoldCounter;
   readonly producer: KafkaProducer;
   readonly orderHistory: OrderHistory;
   readonly readiness: ReadinessCheck[];
@@ -59,7 +61,10 @@ export async function connectDependencies(
   redis.connect().catch((error: Error) => logger.warn({ err: error.message }, "redis not reachable at boot"));
   const redisGuard = new DependencyGuard("redis", { timeoutMs: timeouts.redisMs * 2 }, metrics);
   const sharedCache = new RedisSharedCache(redis, redisGuard);
-  const ledger = new RedisStockLedger(redis, redisGuard, config.service.orders.idempotencySeconds);
+  const ledger = new RedisStockLedger(redis, redisGuard, {
+    idempotencySeconds: config.service.orders.idempotencySeconds,
+    leaseSeconds: config.service.orders.reservationLeaseSeconds,
+  });
   const pools = new ShardPools(
     config.mysql,
     shardLogins,
@@ -70,6 +75,7 @@ export async function connectDependencies(
   const producer = new KafkaProducer(config.kafka, kafkaLogin, kafkaGuard, clientId, timeouts.kafkaPublishMs);
   const schema = new SchemaMigrator(pools, logger);
   const orders = new MysqlOrderRepository(pools, schema);
+  const soldCounter = new MysqlSoldCounter(pools, schema, config.service.orders.perUserLimit);
   const orderHistory = new OrderHistory(orders, sharedCache, {
     pageSize: config.service.orders.pageSize,
     cacheSeconds: config.service.cache.redisSeconds,
@@ -98,6 +104,7 @@ export async function connectDependencies(
     pools,
     schema,
     orders,
+    soldCounter,
     producer,
     orderHistory,
     readiness,

@@ -11,6 +11,8 @@ interface Entry<M> {
  */
 export class OffsetTracker<M> {
   private readonly partitions = new Map<number, Entry<M>[]>();
+  /** Per partition, the highest offset this process finished within a contiguous run. */
+  private readonly finishedThrough = new Map<number, bigint>();
 
   track(partition: number, offset: bigint, message: M): void {
     const entries = this.partitions.get(partition);
@@ -20,7 +22,9 @@ export class OffsetTracker<M> {
   }
 
   markDone(partition: number, offset: bigint): void {
-    const entry = this.partitions.get(partition)?.find((e) => e.offset === offset);
+    // The first copy not yet done: after a rejoin the same offset can be fetched again while the
+    // first copy is still queued, and each copy must be marked by its own processing.
+    const entry = this.partitions.get(partition)?.find((e) => e.offset === offset && !e.done);
     if (entry) entry.done = true;
   }
 
@@ -31,11 +35,29 @@ export class OffsetTracker<M> {
       let finished = 0;
       while (finished < entries.length && entries[finished]?.done) finished++;
       if (finished === 0) continue;
-      committable.push((entries[finished - 1] as Entry<M>).message);
+      const last = entries[finished - 1] as Entry<M>;
+      committable.push(last.message);
+      if (last.offset > (this.finishedThrough.get(partition) ?? -1n))
+        this.finishedThrough.set(partition, last.offset);
       if (finished === entries.length) this.partitions.delete(partition);
       else entries.splice(0, finished);
     }
     return committable;
+  }
+
+  /**
+   * True when this process already finished the message at this offset (it stored or dead-lettered
+   * everything of the partition up to there): a re-fetch after a rejoin, which can be skipped without
+   * touching a database. A lower bound: another member may have finished more, never less.
+   */
+  finishedBefore(partition: number, offset: bigint): boolean {
+    return offset <= (this.finishedThrough.get(partition) ?? -1n);
+  }
+
+  /** Forgets every partition outside `owned` (revoked by a rebalance: its new owner commits it). */
+  retain(owned: ReadonlySet<number>): void {
+    for (const partition of this.partitions.keys())
+      if (!owned.has(partition)) this.partitions.delete(partition);
   }
 
   get tracked(): number {

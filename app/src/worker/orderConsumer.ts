@@ -1,4 +1,4 @@
-import type { Consumer, Message, MessagesStream } from "@platformatic/kafka";
+import type { Consumer, GroupAssignment, Message, MessagesStream } from "@platformatic/kafka";
 import type { ServiceSettings } from "../contract/runtimeConfig";
 import type { OrderWriter } from "../domain/orderWriter";
 import type { Logger } from "../observability/logger";
@@ -47,6 +47,14 @@ export class OrderConsumer {
     });
     this.stream.on("data", (message: OrderMessage) => {
       this.tracker.track(message.partition, message.offset, message);
+      // A worker that stalled past its session rejoins and is handed its partitions from the last
+      // commit its stale generation could make: skip what it already stored, commit it again.
+      if (this.tracker.finishedBefore(message.partition, message.offset)) {
+        this.tracker.markDone(message.partition, message.offset);
+        this.metrics.ordersRedelivered.labels("offset").inc();
+        this.commit();
+        return;
+      }
       this.queue.push(message);
       this.applyBackpressure();
       // Wake an idle loop on the first message; a loop filling a batch only once it is full.
@@ -58,6 +66,17 @@ export class OrderConsumer {
     this.stream.on("error", (error: Error) => {
       this.logger.fatal({ err: error.message }, "consumer stream failed; exiting for a restart");
       process.exit(1);
+    });
+    // A worker that stalled past its session (a long GC pause, a frozen node) rejoins the group
+    // with fewer partitions: what it fetched from the others before the stall now belongs to
+    // their new owner, which reads it from the last commit. Dropping it here keeps the resumed
+    // worker from re-processing thousands of orders that are already being stored elsewhere.
+    this.consumer.on("consumer:group:join", (event: { assignments?: GroupAssignment[] | null }) => {
+      if (!event.assignments) return;
+      const owned = new Set(
+        event.assignments.filter((a) => a.topic === this.topic).flatMap((a) => a.partitions),
+      );
+      this.dropUnowned(owned);
     });
     this.consumer.on("consumer:lag", (lag) => {
       for (const [topic, partitions] of lag) {
@@ -144,6 +163,19 @@ export class OrderConsumer {
     }
   }
 
+  private dropUnowned(owned: ReadonlySet<number>): void {
+    const keep = (m: OrderMessage) => owned.has(m.partition);
+    const before = this.queue.length + this.parked.length;
+    keepOnly(this.queue, keep);
+    keepOnly(this.parked, keep);
+    this.tracker.retain(owned);
+    const dropped = before - this.queue.length - this.parked.length;
+    if (dropped > 0)
+      this.logger.info({ dropped, owned: [...owned] }, "rebalance: dropped orders of revoked partitions");
+    this.metrics.ordersParked.set(this.parked.length);
+    this.applyBackpressure();
+  }
+
   private applyBackpressure(): void {
     if (!this.stream) return;
     const full =
@@ -162,4 +194,11 @@ export class OrderConsumer {
       this.wake = done;
     });
   }
+}
+
+/** Removes, in place, the items `keep` refuses (no spread: the parked list may hold a million). */
+function keepOnly<T>(items: T[], keep: (item: T) => boolean): void {
+  let kept = 0;
+  for (const item of items) if (keep(item)) items[kept++] = item;
+  items.length = kept;
 }

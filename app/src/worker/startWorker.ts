@@ -1,11 +1,14 @@
 import { Consumer, stringDeserializers } from "@platformatic/kafka";
 import { kafkaConnectionOptions } from "../adapters/kafka/connection";
+import { MysqlCatalogRepository } from "../adapters/mysql/catalogRepository";
 import { credentialsSecret } from "../adapters/secrets";
 import { OrderWriter } from "../domain/orderWriter";
+import { ReservationSweeper } from "../domain/reservationSweeper";
 import { createProbeApp } from "../http/probeApp";
 import { connectDependencies } from "../runtime/dependencies";
 import { listen, type ModeStarter } from "../runtime/lifecycle";
 import { OrderConsumer } from "./orderConsumer";
+import { repeatEvery } from "./repeat";
 
 /** With the backoff below (0.5 s doubling to 5 s), about two minutes of retries. */
 const consumerRetries = 28;
@@ -16,13 +19,29 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
   const deps = await connectDependencies(config, secrets, metrics, logger, "crest-worker");
   await deps.schema.ensureAll();
 
-  const writer = new OrderWriter(deps.orders, deps.ledger, deps.producer, deps.orderHistory, {
-    persisted: (shardId, inserted, redelivered) => {
-      metrics.ordersPersisted.labels(String(shardId)).inc(inserted);
-      metrics.ordersRedelivered.inc(redelivered);
+  const problem = (message: string, error: unknown) => logger.warn({ err: String(error) }, message);
+  const writer = new OrderWriter(
+    deps.orders,
+    deps.ledger,
+    deps.soldCounter,
+    deps.producer,
+    deps.orderHistory,
+    {
+      persisted: (shardId, inserted, redelivered) => {
+        metrics.ordersPersisted.labels(String(shardId)).inc(inserted);
+        metrics.ordersRedelivered.labels("insert").inc(redelivered);
+      },
+      rejected: (reason) => metrics.ordersRejected.labels(reason).inc(),
+      deadLettered: (reason) => metrics.ordersDeadLettered.labels(reason.split(":")[0] ?? reason).inc(),
+      problem,
     },
-    deadLettered: (reason) => metrics.ordersDeadLettered.labels(reason.split(":")[0] ?? reason).inc(),
-    problem: (message, error) => logger.warn({ err: String(error) }, message),
+  );
+  const sweeper = new ReservationSweeper(new MysqlCatalogRepository(deps.pools), deps.ledger, deps.producer, {
+    resolved: (orderId) => {
+      metrics.reservationsResolved.inc();
+      logger.info({ orderId }, "unsettled reservation re-published and accepted");
+    },
+    problem,
   });
   const kafkaLogin = await secrets.read(
     { name: "kafka-scram", arn: config.kafka.credentialSecretArn },
@@ -48,13 +67,16 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     logger,
   );
   await orders.start();
+  // A few sweeps per lease: an orphaned reservation is settled within about 1.3 leases.
+  const sweeping = repeatEvery(() => sweeper.sweep(), (settings.orders.reservationLeaseSeconds * 1000) / 3);
   const lifecycle = { draining: false };
-  const server = await listen(createProbeApp(deps.readiness, lifecycle, metrics), settings.httpPort);
+  const server = await listen(createProbeApp(deps.readiness, lifecycle, metrics, logger), settings.httpPort);
   logger.info({ port: settings.httpPort, topic: config.kafka.topics.orders }, "worker consuming");
 
   return {
     async stop() {
       lifecycle.draining = true;
+      await sweeping.stop();
       await orders.stop();
       await consumer.close();
       await new Promise<void>((resolve) => {

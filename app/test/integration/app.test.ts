@@ -4,6 +4,7 @@ import { degradationScenarios } from "./scenarios/degradation";
 import { flashSaleScenarios } from "./scenarios/flashSale";
 import { inputScenarios } from "./scenarios/inputs";
 import { operationScenarios } from "./scenarios/operations";
+import { stockScenarios } from "./scenarios/stock";
 import { workerScenarios } from "./scenarios/worker";
 
 // One set of servers (Redis, two MariaDB shards, Kafka) and one API + worker pair for every
@@ -28,6 +29,7 @@ describe("workload app on real Redis, MySQL shards and Kafka", { timeout: 600_00
   );
 
   flashSaleScenarios(ctx);
+  stockScenarios(ctx);
   inputScenarios(ctx);
   workerScenarios(ctx);
   operationScenarios(ctx);

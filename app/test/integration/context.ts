@@ -19,6 +19,14 @@ export const suiteSettings: RuntimeConfigInput["service"] = {
   worker: { batchSize: 100, batchWaitMs: 20 },
 };
 
+export interface StoredRow {
+  readonly orderId: string;
+  readonly userId: string;
+  readonly quantity: number;
+  readonly idempotencyKey: string;
+  readonly status: string;
+}
+
 /** Everything the scenarios share: the servers, one API and one worker process, helpers. */
 export class Context {
   api!: AppProcess;
@@ -85,12 +93,22 @@ export class Context {
     }
   }
 
-  /** A new flash-sale SKU on the catalog shard (shard 0). */
-  async seedSku(stock: number, options: { listed?: boolean; priceCents?: number } = {}): Promise<string> {
+  /** A new flash-sale SKU on the catalog shard (shard 0); listed (for sale) unless told otherwise. */
+  async seedSku(
+    stock: number,
+    options: { listed?: boolean; priceCents?: number; perUserLimit?: number } = {},
+  ): Promise<string> {
     const sku = `sku-${randomUUID().slice(0, 8)}`;
     await this.stack.shards[0]?.query(
-      "INSERT INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed) VALUES (?, ?, ?, ?, ?)",
-      [sku, `Item ${sku}`, options.priceCents ?? 1_000, stock, options.listed ? 1 : 0],
+      "INSERT INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed, per_user_limit) VALUES (?, ?, ?, ?, ?, ?)",
+      [
+        sku,
+        `Item ${sku}`,
+        options.priceCents ?? 1_000,
+        stock,
+        options.listed === false ? 0 : 1,
+        options.perUserLimit ?? null,
+      ],
     );
     return sku;
   }
@@ -110,20 +128,19 @@ export class Context {
   }
 
   /** Rows for a SKU across the given shards. */
-  async storedOrders(
-    sku: string,
-    shardIds: readonly number[] = [0, 1],
-  ): Promise<{ orderId: string; userId: string; quantity: number }[]> {
-    const rows: { orderId: string; userId: string; quantity: number }[] = [];
+  async storedOrders(sku: string, shardIds: readonly number[] = [0, 1]): Promise<StoredRow[]> {
+    const rows: StoredRow[] = [];
     for (const id of shardIds) {
       const [found] = await (this.stack.shards[id] as NonNullable<LocalStack["shards"][number]>).query<
         RowDataPacket[]
-      >("SELECT order_id, user_id, quantity FROM orders WHERE sku = ?", [sku]);
+      >("SELECT order_id, user_id, quantity, idempotency_key, status FROM orders WHERE sku = ?", [sku]);
       rows.push(
         ...found.map((r) => ({
           orderId: r.order_id as string,
           userId: r.user_id as string,
           quantity: r.quantity as number,
+          idempotencyKey: r.idempotency_key as string,
+          status: r.status as string,
         })),
       );
     }

@@ -2,13 +2,20 @@ import { Agent, request } from "node:http";
 
 /** The fields the app's JSON replies carry (each route uses some); text replies arrive in `text`. */
 export interface ReplyBody {
-  readonly error?: { readonly code: string; readonly message: string; readonly field?: string };
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    readonly field?: string;
+    readonly dependency?: string;
+  };
   readonly orderId?: string;
   readonly replayed?: boolean;
   readonly orders?: readonly {
     readonly orderId: string;
     readonly sku: string;
     readonly acceptedAt: string;
+    readonly status: string;
+    readonly rejectReason?: string;
   }[];
   readonly nextCursor?: string;
   readonly items?: readonly { readonly sku: string; readonly name: string }[];

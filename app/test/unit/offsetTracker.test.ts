@@ -25,4 +25,33 @@ describe("OffsetTracker", () => {
     assert.deepEqual(tracker.takeCommittable(), ["p1@8"]);
     assert.equal(tracker.tracked, 1);
   });
+
+  it("remembers what it finished, so a re-fetch after a rejoin can be skipped", () => {
+    const tracker = new OffsetTracker<string>();
+    for (const offset of [3n, 4n, 5n]) tracker.track(0, offset, `p0@${offset}`);
+    tracker.markDone(0, 3n);
+    tracker.markDone(0, 5n);
+    assert.deepEqual(tracker.takeCommittable(), ["p0@3"]);
+    assert.equal(tracker.finishedBefore(0, 3n), true);
+    assert.equal(tracker.finishedBefore(0, 4n), false, "4 is not stored yet");
+    assert.equal(tracker.finishedBefore(0, 5n), false, "5 is done but not behind a contiguous run");
+    assert.equal(tracker.finishedBefore(1, 0n), false);
+    tracker.retain(new Set([1]));
+    assert.equal(tracker.finishedBefore(0, 3n), true, "a revoked partition keeps what this process stored");
+    assert.equal(tracker.tracked, 0);
+  });
+
+  it("marks each copy of an offset fetched twice (a rejoin re-fetch) by its own processing", () => {
+    const tracker = new OffsetTracker<string>();
+    tracker.track(0, 8n, "first copy");
+    tracker.track(0, 8n, "second copy");
+    tracker.markDone(0, 8n);
+    tracker.markDone(0, 8n);
+    assert.deepEqual(
+      tracker.takeCommittable(),
+      ["second copy"],
+      "one copy was left undone: the partition is stuck",
+    );
+    assert.equal(tracker.tracked, 0);
+  });
 });

@@ -88,7 +88,7 @@ describe("TieredCache (L1 → Redis → origin)", () => {
     clock += 3_001;
     shared.down = true;
     const failing = async (): Promise<string> => {
-      throw new DependencyUnavailableError("mysql-shard-0", "down");
+      throw new DependencyUnavailableError("mysql-shard-0", "error", "down");
     };
     assert.deepEqual(await cache.get("k", failing), { value: "old", tier: "stale" });
     await assert.rejects(cache.get("never-cached", failing), DependencyUnavailableError);

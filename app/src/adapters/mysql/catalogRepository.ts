@@ -8,6 +8,8 @@ interface CatalogRow extends RowDataPacket {
   name: string;
   price_cents: number | string;
   flash_sale_stock: number;
+  listed: number;
+  per_user_limit: number | null;
 }
 
 const homeSize = 50;
@@ -24,11 +26,19 @@ export class MysqlCatalogRepository implements CatalogRepository {
     return item;
   }
 
+  async flashSaleSkus(): Promise<string[]> {
+    const shard = this.pools.catalogShard;
+    const [rows] = await shard.guard.run(() =>
+      shard.reader.query<RowDataPacket[]>("SELECT sku FROM catalog_items WHERE flash_sale_stock > 0"),
+    );
+    return rows.map((row) => row.sku as string);
+  }
+
   private async select(where: string, params: unknown[]): Promise<CatalogItem[]> {
     const shard = this.pools.catalogShard;
     const [rows] = await shard.guard.run(() =>
       shard.reader.query<CatalogRow[]>(
-        `SELECT sku, name, price_cents, flash_sale_stock FROM catalog_items ${where}`,
+        `SELECT sku, name, price_cents, flash_sale_stock, listed, per_user_limit FROM catalog_items ${where}`,
         params,
       ),
     );
@@ -37,6 +47,8 @@ export class MysqlCatalogRepository implements CatalogRepository {
       name: row.name,
       priceCents: Number(row.price_cents),
       flashSaleStock: row.flash_sale_stock,
+      listed: row.listed === 1,
+      ...(row.per_user_limit === null ? {} : { perUserLimit: row.per_user_limit }),
     }));
   }
 }

@@ -1,5 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import type { AcceptedOrder } from "../../domain/model";
+import type { RejectReason, StoredOrder } from "../../domain/model";
 import type { OrderPosition, OrderRepository } from "../../domain/ports";
 import type { SchemaMigrator } from "./schema";
 import type { ShardPools } from "./shardPools";
@@ -12,6 +12,8 @@ interface OrderRow extends RowDataPacket {
   unit_price_cents: number | string;
   idempotency_key: string;
   accepted_at: string;
+  status: string;
+  reject_reason: string | null;
 }
 
 export class MysqlOrderRepository implements OrderRepository {
@@ -24,11 +26,12 @@ export class MysqlOrderRepository implements OrderRepository {
     return this.pools.ring.shardFor(userId);
   }
 
-  async insertBatch(shardId: number, orders: readonly AcceptedOrder[]): Promise<number> {
+  async insertBatch(shardId: number, orders: readonly StoredOrder[]): Promise<number> {
     if (orders.length === 0) return 0;
     const shard = this.pools.shard(shardId);
     await this.schema.ensure(shard);
-    // INSERT IGNORE on the primary key makes a redelivered batch a no-op for orders already stored.
+    // INSERT IGNORE on the primary key makes a redelivered batch a no-op for orders already stored;
+    // the unique (user_id, idempotency_key) refuses a second order for one key whatever Redis said.
     const rows = orders.map((o) => [
       o.orderId,
       o.userId,
@@ -37,10 +40,12 @@ export class MysqlOrderRepository implements OrderRepository {
       o.unitPriceCents,
       o.idempotencyKey,
       toMysqlTime(o.acceptedAt),
+      o.status,
+      o.rejectReason ?? null,
     ]);
     const [result] = await shard.guard.run(() =>
       shard.writer.query<ResultSetHeader>(
-        "INSERT IGNORE INTO orders (order_id, user_id, sku, quantity, unit_price_cents, idempotency_key, accepted_at) VALUES ?",
+        "INSERT IGNORE INTO orders (order_id, user_id, sku, quantity, unit_price_cents, idempotency_key, accepted_at, status, reject_reason) VALUES ?",
         [rows],
       ),
     );
@@ -50,7 +55,7 @@ export class MysqlOrderRepository implements OrderRepository {
   async listByUser(
     userId: string,
     options: { after?: OrderPosition; limit: number; source: "writer" | "reader" },
-  ): Promise<AcceptedOrder[]> {
+  ): Promise<StoredOrder[]> {
     const shard = this.pools.forUser(userId);
     const pool = options.source === "writer" ? shard.writer : shard.reader;
     const after = options.after;
@@ -74,6 +79,8 @@ export class MysqlOrderRepository implements OrderRepository {
       unitPriceCents: Number(row.unit_price_cents),
       idempotencyKey: row.idempotency_key,
       acceptedAt: fromMysqlTime(row.accepted_at),
+      status: row.status === "rejected" ? "rejected" : "accepted",
+      ...(row.reject_reason === null ? {} : { rejectReason: row.reject_reason as RejectReason }),
     }));
   }
 }

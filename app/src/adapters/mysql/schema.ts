@@ -16,8 +16,11 @@ const statements = [
     unit_price_cents BIGINT UNSIGNED NOT NULL,
     idempotency_key VARCHAR(128) NOT NULL,
     accepted_at DATETIME(3) NOT NULL,
+    status VARCHAR(16) NOT NULL DEFAULT 'accepted',
+    reject_reason VARCHAR(32) NULL,
     persisted_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (order_id),
+    UNIQUE KEY orders_by_user_key (user_id, idempotency_key),
     KEY orders_by_user (user_id, accepted_at, order_id)
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
   `CREATE TABLE IF NOT EXISTS catalog_items (
@@ -27,8 +30,30 @@ const statements = [
     flash_sale_stock INT UNSIGNED NOT NULL DEFAULT 0,
     listed TINYINT(1) NOT NULL DEFAULT 1,
     sort_order INT NOT NULL DEFAULT 0,
+    per_user_limit INT UNSIGNED NULL,
     PRIMARY KEY (sku),
     KEY catalog_home (listed, sort_order)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  // The final word on stock (catalog shard): units sold per SKU, and one decision per order id,
+  // so a redelivered or re-published order is never counted twice.
+  `CREATE TABLE IF NOT EXISTS sku_sales (
+    sku VARCHAR(64) NOT NULL,
+    sold BIGINT UNSIGNED NOT NULL DEFAULT 0,
+    PRIMARY KEY (sku)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  `CREATE TABLE IF NOT EXISTS stock_claims (
+    order_id CHAR(36) NOT NULL,
+    sku VARCHAR(64) NOT NULL,
+    user_id VARCHAR(64) NOT NULL,
+    quantity INT UNSIGNED NOT NULL,
+    -- acceptedAt of the attempt that was decided: another attempt of the same order id is a
+    -- retry after Redis forgot the key, and its reservation is given back.
+    attempt_at CHAR(24) NOT NULL,
+    status VARCHAR(16) NOT NULL,
+    reject_reason VARCHAR(32) NULL,
+    claimed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (order_id),
+    KEY stock_claims_by_buyer (sku, user_id)
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
   `CREATE TABLE IF NOT EXISTS sign_ins (
     user_id VARCHAR(64) NOT NULL,
@@ -77,8 +102,8 @@ export class SchemaMigrator {
     for (const sql of statements) await shard.writer.query(sql);
     if (shard.id === this.pools.catalogShard.id) {
       await shard.writer.query(
-        "INSERT IGNORE INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed) VALUES (?, ?, 0, ?, 0)",
-        [smokeProbe.sku, smokeProbe.name, smokeProbe.stock],
+        "INSERT IGNORE INTO catalog_items (sku, name, price_cents, flash_sale_stock, listed, per_user_limit) VALUES (?, ?, 0, ?, 0, ?)",
+        [smokeProbe.sku, smokeProbe.name, smokeProbe.stock, smokeProbe.stock],
       );
     }
     this.logger.info({ shardId: shard.id }, "schema applied");

@@ -1,77 +1,159 @@
 import type { AcceptedOrder } from "../../domain/model";
+import { decodeOrderMessage, encodeOrderMessage } from "../../domain/orderMessage";
 import type { Reservation, ReservationOutcome, StockLedger } from "../../domain/ports";
 import type { DependencyGuard } from "../dependencyGuard";
 import { LuaScript, type RedisClient } from "./client";
 
-// One script checks the idempotency record, starts the sale's stock if needed, and reserves:
-// Redis runs it atomically, so concurrent requests can never take stock below zero.
+// One script checks the idempotency record, the stock and the buyer's units, and reserves:
+// Redis runs it atomically, so concurrent requests can never take stock below zero nor a user
+// past the limit. A missing stock key is not guessed at (the catalog's initial stock would
+// oversell after a data loss): the caller initialises it from the ledger of record and retries.
+// The reservation gets a lease in the SKU's lease set, settled by accept/release or, when its
+// API process died, by the worker's sweeper.
 const reserve = new LuaScript(`
 local existing = redis.call('HMGET', KEYS[2], 'orderId', 'state', 'fingerprint')
 if existing[1] then
   return {'existing', existing[1], existing[2], existing[3]}
 end
-redis.call('SET', KEYS[1], ARGV[4], 'NX')
+local stock = redis.call('GET', KEYS[1])
+if not stock then return {'stock_unknown'} end
 local quantity = tonumber(ARGV[2])
-if tonumber(redis.call('GET', KEYS[1])) < quantity then
-  return {'sold_out'}
+if tonumber(stock) < quantity then return {'sold_out', redis.call('EXISTS', KEYS[5])} end
+if tonumber(redis.call('GET', KEYS[3]) or '0') + quantity > tonumber(ARGV[5]) then
+  return {'limit_reached', redis.call('EXISTS', KEYS[5])}
 end
 redis.call('DECRBY', KEYS[1], quantity)
-redis.call('HSET', KEYS[2], 'orderId', ARGV[1], 'state', 'reserved', 'fingerprint', ARGV[3])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('INCRBY', KEYS[3], quantity)
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+redis.call('HSET', KEYS[2], 'orderId', ARGV[1], 'state', 'reserved', 'fingerprint', ARGV[3], 'order', ARGV[8])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[4], tonumber(now[1]) + tonumber(ARGV[6]), ARGV[7])
 return {'reserved'}
 `);
 
+// Only a reservation still in hand is settled: the API and the sweeper may race, and the
+// first to settle wins (the other's call is a no-op).
 const accept = new LuaScript(`
-if redis.call('HGET', KEYS[1], 'orderId') ~= ARGV[1] then return 0 end
+local record = redis.call('HMGET', KEYS[1], 'orderId', 'state')
+if record[1] ~= ARGV[1] or record[2] ~= 'reserved' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'accepted')
+redis.call('HDEL', KEYS[1], 'order')
+redis.call('ZREM', KEYS[2], ARGV[2])
 return 1
 `);
 
-// The released marker outlives any Kafka retry of the order, so a copy that did reach Kafka
-// despite the failed publish is dead-lettered by the worker instead of selling the stock twice.
+// The released marker names the attempt (order id and acceptedAt) and outlives any Kafka retry
+// of it, so a copy that did reach Kafka despite the failed publish is dead-lettered by the worker,
+// while a later attempt with the same key (same order id) is stored. Counters that a data loss
+// removed are left missing rather than re-created from this one difference.
 const release = new LuaScript(`
-if redis.call('HGET', KEYS[2], 'orderId') ~= ARGV[1] then return 0 end
+local record = redis.call('HMGET', KEYS[2], 'orderId', 'state')
+if record[1] ~= ARGV[1] or record[2] ~= 'reserved' then return 0 end
 redis.call('DEL', KEYS[2])
-redis.call('INCRBY', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[2]) end
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('DECRBY', KEYS[4], ARGV[2]) end
 redis.call('SET', KEYS[3], '1', 'EX', ARGV[3])
+redis.call('ZREM', KEYS[5], ARGV[4])
 return 1
+`);
+
+// Sets the stock only where none is (another API may have initialised it meanwhile); after a data
+// loss it also marks the SKU, so refusals know to look for a forgotten key's earlier order.
+const initStock = new LuaScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') and ARGV[2] == '1' then
+  redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
+end
+return 1
+`);
+
+const giveBack = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) end
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[1]) then
+  redis.call('DECRBY', KEYS[2], ARGV[1])
+end
+return 1
+`);
+
+const expiredLeases = new LuaScript(`
+local now = redis.call('TIME')
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now[1], 'LIMIT', 0, ARGV[1])
 `);
 
 /**
- * Flash-sale stock and idempotency records in Redis. Every key of a SKU carries the hash tag
- * `{sku}`, so in cluster mode they share one slot and a script may touch them together.
+ * Flash-sale stock, per-user counts and idempotency records in Redis. Every key of a SKU carries
+ * the hash tag `{sku}`, so in cluster mode they share one slot and a script may touch them together.
  */
 export class RedisStockLedger implements StockLedger {
   constructor(
     private readonly client: RedisClient,
     private readonly guard: DependencyGuard,
-    private readonly idempotencySeconds: number,
+    private readonly settings: { readonly idempotencySeconds: number; readonly leaseSeconds: number },
   ) {}
 
   async reserve(r: Reservation): Promise<ReservationOutcome> {
+    const o = r.order;
     const reply = (await this.guard.run(() =>
       reserve.run(
         this.client,
-        [stockKey(r.sku), idempotencyKey(r)],
-        [r.orderId, r.quantity, r.fingerprint, r.initialStock, this.idempotencySeconds],
+        [stockKey(o.sku), idempotencyKey(o), boughtKey(o), leasesKey(o.sku), afterLossKey(o.sku)],
+        [
+          o.orderId,
+          o.quantity,
+          r.fingerprint,
+          this.settings.idempotencySeconds,
+          r.perUserLimit,
+          this.settings.leaseSeconds,
+          leaseMember(o),
+          encodeOrderMessage(o),
+        ],
       ),
-    )) as string[];
-    if (reply[0] === "reserved") return { kind: "reserved" };
-    if (reply[0] === "sold_out") return { kind: "sold_out" };
-    const [, orderId = "", state, fingerprint = ""] = reply;
-    return { kind: "existing", orderId, state: state === "accepted" ? "accepted" : "reserved", fingerprint };
+    )) as [string, ...(string | number)[]];
+    const kind = reply[0];
+    if (kind === "existing") {
+      const [, orderId, state, fingerprint] = reply.map(String);
+      return {
+        kind,
+        orderId: orderId ?? "",
+        state: state === "accepted" ? "accepted" : "reserved",
+        fingerprint: fingerprint ?? "",
+      };
+    }
+    if (kind === "sold_out" || kind === "limit_reached") return { kind, afterLoss: reply[1] === 1 };
+    if (kind === "stock_unknown") return { kind };
+    return { kind: "reserved" };
   }
 
-  async accept(r: Reservation): Promise<void> {
-    await this.guard.run(() => accept.run(this.client, [idempotencyKey(r)], [r.orderId]));
+  async initStock(sku: string, remaining: number, afterLoss: boolean): Promise<void> {
+    await this.guard.run(() =>
+      initStock.run(
+        this.client,
+        [stockKey(sku), afterLossKey(sku)],
+        [remaining, afterLoss ? 1 : 0, this.settings.idempotencySeconds],
+      ),
+    );
   }
 
-  async release(r: Reservation): Promise<void> {
+  async giveBack(orders: readonly AcceptedOrder[]): Promise<void> {
+    await this.guard.run(() =>
+      Promise.all(
+        orders.map((o) => giveBack.run(this.client, [stockKey(o.sku), boughtKey(o)], [o.quantity])),
+      ),
+    );
+  }
+
+  async accept(o: AcceptedOrder): Promise<void> {
+    await this.guard.run(() =>
+      accept.run(this.client, [idempotencyKey(o), leasesKey(o.sku)], [o.orderId, leaseMember(o)]),
+    );
+  }
+
+  async release(o: AcceptedOrder): Promise<void> {
     await this.guard.run(() =>
       release.run(
         this.client,
-        [stockKey(r.sku), idempotencyKey(r), releasedKey(r.sku, r.orderId)],
-        [r.orderId, r.quantity, this.idempotencySeconds * 2],
+        [stockKey(o.sku), idempotencyKey(o), releasedKey(o), boughtKey(o), leasesKey(o.sku)],
+        [o.orderId, o.quantity, this.settings.idempotencySeconds * 2, leaseMember(o)],
       ),
     );
   }
@@ -84,8 +166,8 @@ export class RedisStockLedger implements StockLedger {
     const released = new Set<string>();
     await this.guard.run(() =>
       Promise.all(
-        [...bySku].map(async ([sku, group]) => {
-          const markers = await this.client.mget(group.map((o) => releasedKey(sku, o.orderId)));
+        [...bySku.values()].map(async (group) => {
+          const markers = await this.client.mget(group.map(releasedKey));
           markers.forEach((marker, i) => {
             const order = group[i];
             if (marker !== null && order) released.add(order.orderId);
@@ -95,9 +177,33 @@ export class RedisStockLedger implements StockLedger {
     );
     return released;
   }
+
+  async expiredReservations(sku: string, limit: number): Promise<AcceptedOrder[]> {
+    return this.guard.run(async () => {
+      const members = (await expiredLeases.run(this.client, [leasesKey(sku)], [limit])) as string[];
+      const encoded = await Promise.all(
+        members.map((member) => this.client.hget(`${idempotencyPrefix(sku)}${member}`, "order")),
+      );
+      const orders: AcceptedOrder[] = [];
+      encoded.forEach((value, i) => {
+        const decoded = decodeOrderMessage(value ?? undefined);
+        // Settled or expired since the range was read: nothing to resolve, drop the lease.
+        if ("problem" in decoded)
+          this.client.zrem(leasesKey(sku), members[i] as string).catch(() => undefined);
+        else orders.push(decoded);
+      });
+      return orders;
+    });
+  }
 }
 
+type OrderKeyParts = Pick<AcceptedOrder, "sku" | "userId" | "idempotencyKey">;
 const stockKey = (sku: string) => `fs:{${sku}}:stock`;
-const idempotencyKey = (r: Pick<Reservation, "sku" | "userId" | "idempotencyKey">) =>
-  `fs:{${r.sku}}:idem:${r.userId}:${r.idempotencyKey}`;
-const releasedKey = (sku: string, orderId: string) => `fs:{${sku}}:released:${orderId}`;
+const leasesKey = (sku: string) => `fs:{${sku}}:leases`;
+const afterLossKey = (sku: string) => `fs:{${sku}}:after-loss`;
+const idempotencyPrefix = (sku: string) => `fs:{${sku}}:idem:`;
+const leaseMember = (o: OrderKeyParts) => `${o.userId}:${o.idempotencyKey}`;
+const idempotencyKey = (o: OrderKeyParts) => `${idempotencyPrefix(o.sku)}${leaseMember(o)}`;
+const boughtKey = (o: Pick<AcceptedOrder, "sku" | "userId">) => `fs:{${o.sku}}:bought:${o.userId}`;
+const releasedKey = (o: Pick<AcceptedOrder, "sku" | "orderId" | "acceptedAt">) =>
+  `fs:{${o.sku}}:released:${o.orderId}:${o.acceptedAt}`;

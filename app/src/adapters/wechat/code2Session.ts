@@ -53,9 +53,9 @@ export class WeChatCode2Session implements WeChatSessions {
       const rejected = rejectedCodes.get(reply.errcode);
       if (rejected)
         throw new UnauthorizedError(`code rejected by WeChat: ${rejected} (errcode ${reply.errcode})`);
-      throw new DependencyUnavailableError("wechat", `errcode ${reply.errcode}`);
+      throw new DependencyUnavailableError("wechat", "error", `errcode ${reply.errcode}`);
     }
-    if (!reply.openid) throw new DependencyUnavailableError("wechat", "reply without openid");
+    if (!reply.openid) throw new DependencyUnavailableError("wechat", "error", "reply without openid");
     return { openId: reply.openid };
   }
 }

@@ -1,4 +1,6 @@
 import { Router } from "express";
+import { DependencyUnavailableError } from "../../domain/errors";
+import type { Logger } from "../../observability/logger";
 import type { Metrics } from "../../observability/metrics";
 
 export interface ReadinessCheck {
@@ -13,12 +15,15 @@ export interface Lifecycle {
 
 /**
  * /healthz: the process serves (liveness, and 503 once draining so load balancers let go).
- * /readyz: every dependency answers — Redis, each MySQL shard (writer and reader), Kafka.
+ * /readyz: every dependency answers — Redis, each MySQL shard (writer and reader), Kafka. A
+ * failing check reads "<dependency> unavailable: <kind>"; the client library's words and the
+ * addresses in them go to the log, not to this public body.
  */
 export function healthRoutes(
   checks: readonly ReadinessCheck[],
   lifecycle: Lifecycle,
   metrics: Metrics,
+  logger: Logger,
 ): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
@@ -31,7 +36,12 @@ export function healthRoutes(
           await check();
           return [name, "ok"] as const;
         } catch (error) {
-          return [name, error instanceof Error ? error.message : String(error)] as const;
+          const detail = error instanceof DependencyUnavailableError ? error.detail : String(error);
+          logger.warn({ check: name, err: detail }, "readiness check failed");
+          return [
+            name,
+            error instanceof DependencyUnavailableError ? error.message : `${name} unavailable`,
+          ] as const;
         }
       }),
     );

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
+import { smokeProbe } from "../../../src/domain/smokeProbe";
 import { call, eventually, type Reply } from "../../support/http";
 import type { Context } from "../context";
 
@@ -84,7 +85,6 @@ export function inputScenarios(ctx: () => Context): void {
         "body.code",
       );
       assertError(await call(c.apiUrl, "GET", "/v1/no-such-route"), 404, "not_found");
-      assertError(await call(c.apiUrl, "DELETE", "/v1/catalog/home"), 404, "not_found");
 
       // The one unit sells, then the next buyer hears it is gone.
       assert.equal((await order({ quantity: 1 })).status, 202);
@@ -98,6 +98,82 @@ export function inputScenarios(ctx: () => Context): void {
         409,
         "sold_out",
       );
+    });
+
+    it("refuses a body nested beyond the depth limit with 400 naming the body, on every JSON route", async () => {
+      const c = ctx();
+      const sku = await c.seedSku(5);
+      const token = await c.token(`deep${randomUUID().slice(0, 8)}`);
+      const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+      const replies = [
+        await call(c.apiUrl, "POST", `/v1/flash-sales/${sku}/orders`, {
+          token,
+          body: `{"quantity":${deep(5_000)}}`,
+          headers: { "idempotency-key": `deep-${randomUUID()}` },
+        }),
+        await call(c.apiUrl, "POST", "/v1/session", { body: deep(5_000) }),
+        await call(c.apiUrl, "POST", "/v1/sign-in", { token, body: `{"a":${deep(40)}}` }),
+      ];
+      for (const reply of replies) {
+        assertError(reply, 400, "invalid_input", "body");
+        assert.match(reply.body.error?.message ?? "", /nested deeper than 32 levels/);
+      }
+      // Nesting within the limit still reaches the schema, which names the field.
+      assertError(
+        await call(c.apiUrl, "POST", "/v1/session", { body: `{"code":${deep(10)}}` }),
+        400,
+        "invalid_input",
+        "body.code",
+      );
+    });
+
+    it("answers 415 to a body that is not JSON, and 405 with Allow to a known path asked with another method", async () => {
+      const c = ctx();
+      const sku = await c.seedSku(5);
+      const token = await c.token(`type${randomUUID().slice(0, 8)}`);
+      for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+        const reply = await call(c.apiUrl, "POST", `/v1/flash-sales/${sku}/orders`, {
+          token,
+          body: "quantity=2",
+          headers: { "content-type": type, "idempotency-key": `type-${randomUUID()}` },
+        });
+        assertError(reply, 415, "unsupported_media_type", "headers.content-type");
+        assert.match(
+          reply.body.error?.message ?? "",
+          new RegExp(`application/json required \\(got "${type}"\\)`),
+        );
+      }
+      assert.equal(await c.stack.redis.get(`fs:{${sku}}:stock`), null, "a refused body reserved stock");
+      // No body at all is fine where none is needed.
+      assert.equal((await call(c.apiUrl, "POST", "/v1/sign-in", { token })).status, 201);
+
+      const home = await call(c.apiUrl, "DELETE", "/v1/catalog/home");
+      assertError(home, 405, "method_not_allowed");
+      assert.equal(home.headers.allow, "GET, HEAD");
+      const orders = await call(c.apiUrl, "GET", `/v1/flash-sales/${sku}/orders`, { token });
+      assertError(orders, 405, "method_not_allowed");
+      assert.equal(orders.headers.allow, "POST");
+      const probe = await call(c.worker.baseUrl, "POST", "/readyz");
+      assertError(probe, 405, "method_not_allowed");
+      assert.equal(probe.headers.allow, "GET, HEAD");
+      assertError(await call(c.worker.baseUrl, "GET", "/nothing-here"), 404, "not_found");
+    });
+
+    it("sells an unlisted SKU, the smoke probe's above all, to the smoke user only", async () => {
+      const c = ctx();
+      const token = await c.token(`pub${randomUUID().slice(0, 8)}`);
+      const hidden = await c.seedSku(5, { listed: false });
+      for (const sku of [smokeProbe.sku, hidden]) {
+        const reply = await c.placeOrder(token, sku, `hidden-${randomUUID()}`);
+        assertError(reply, 404, "not_found");
+      }
+      assert.equal(await c.stack.redis.get(`fs:{${hidden}}:stock`), null, "a refused order reserved stock");
+      const smoke = await c.placeOrder(
+        await c.token(smokeProbe.userId),
+        smokeProbe.sku,
+        `smoke-${randomUUID()}`,
+      );
+      assert.equal(smoke.status, 202, JSON.stringify(smoke.body));
     });
 
     it("rate-limits a user with a token bucket: 429 with Retry-After once the burst is spent", async () => {
