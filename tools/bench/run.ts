@@ -8,14 +8,7 @@ import { formatMarkdown } from "./markdown";
 import { parseOptions, phases, UsageError, usage } from "./options";
 import { benchPlanScaling, type PlanScalingFigures } from "./planScaling";
 import { root } from "./planTiming";
-import { type BenchDocument, checkTargets } from "./results";
-
-/** UTC, safe in a file name: 2026-01-31T09-05-00Z. */
-const fileStamp = (date: Date) =>
-  date
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/:/g, "-");
+import { type BenchDocument, checkTargets, fileStamp } from "./results";
 
 async function runBench(argv: readonly string[]): Promise<void> {
   const options = parseOptions([...argv]);

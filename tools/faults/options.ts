@@ -1,0 +1,74 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError } from "../bench/options";
+import { root } from "../bench/planTiming";
+import { faultIds } from "./faults";
+import type { LoadPlan } from "./runFault";
+
+export const usage = `usage: npm run faults -- [options]
+  --quick          the CI form: fewer orders, shorter load and settle (same faults unless --only)
+  --only <list>    faults to run, comma-separated: ${faultIds.join(",")} (default: all)
+  --out <dir>      where results go (default bench/results)`;
+
+/** The full run: 40 new buyers a second, about 7 minutes on 2 cores with every fault. */
+export const fullPlan: LoadPlan = {
+  ordersPerSecond: 40,
+  leadSeconds: 3,
+  afterSeconds: 8,
+  holdScale: 1,
+  settleSeconds: 60,
+  retryWindowSeconds: 30,
+  requestTimeoutMs: 5_000,
+  replays: 20,
+};
+
+/** The CI form: half the rate, shorter phases; stalls still outlast the worker's session timeout. */
+export const quickPlan: LoadPlan = {
+  ordersPerSecond: 20,
+  leadSeconds: 2,
+  afterSeconds: 4,
+  holdScale: 1,
+  settleSeconds: 30,
+  retryWindowSeconds: 20,
+  requestTimeoutMs: 5_000,
+  replays: 10,
+};
+
+export interface FaultOptions {
+  readonly help: boolean;
+  readonly quick: boolean;
+  readonly faults: readonly string[];
+  readonly plan: LoadPlan;
+  readonly out: string;
+}
+
+export function parseFaultOptions(argv: readonly string[]): FaultOptions {
+  let values: { quick: boolean; only: string; out: string; help: boolean };
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: "boolean", default: false },
+        only: { type: "string", default: faultIds.join(",") },
+        out: { type: "string", default: "bench/results" },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const only = values.only.split(",").map((id) => id.trim());
+  const unknown = only.filter((id) => !faultIds.includes(id));
+  if (unknown.length > 0 || only.length === 0) {
+    throw new UsageError(`--only: got "${values.only}"; allowed: ${faultIds.join(", ")}, comma-separated`);
+  }
+  return {
+    help: values.help,
+    quick: values.quick,
+    faults: faultIds.filter((id) => only.includes(id)),
+    plan: values.quick ? quickPlan : fullPlan,
+    out: resolve(root, values.out),
+  };
+}
