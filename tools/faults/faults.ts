@@ -1,6 +1,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ControllableServer } from "../services";
+import type { OrderLoad } from "./orderLoad";
 import type { FaultRig } from "./rig";
 
 /** One thing that goes wrong in production, done to the running rig and then undone. */
@@ -9,7 +11,8 @@ export interface Fault {
   readonly description: string;
   /** How long the fault lasts before {@link clear}, in seconds (full run; --quick scales it). */
   readonly holdSeconds: number;
-  inject(rig: FaultRig): Promise<void>;
+  /** `load` is the order load under way, for a fault that needs orders in flight at its moment. */
+  inject(rig: FaultRig, load: OrderLoad): Promise<void>;
   clear(rig: FaultRig): Promise<void>;
 }
 
@@ -37,6 +40,20 @@ async function stopRedisLosingData(rig: FaultRig): Promise<void> {
 }
 
 /**
+ * The API is killed the moment a reservation exists whose order Kafka has not acknowledged yet
+ * (its idempotency record is still in progress), during a burst of orders: killed at a random
+ * instant, a process at this rate is rarely between reservation and acknowledgement.
+ */
+async function killApiWithOrdersInFlight(rig: FaultRig, load: OrderLoad): Promise<void> {
+  const buyers = load.burst(apiKillBurst.buyers);
+  const deadline = Date.now() + apiKillBurst.waitMs;
+  while ((await rig.inProgressAmong(load.sku, buyers)) === 0 && Date.now() < deadline) await sleep(1);
+  await rig.down("api", "SIGKILL");
+}
+
+const apiKillBurst = { buyers: 40, waitMs: 2_000 };
+
+/**
  * The faults in the order they run. Stalls outlast the worker's Kafka session timeout (10 s,
  * app/src/worker/orderConsumer.ts), so the group hands the partitions on while it is frozen.
  */
@@ -52,7 +69,7 @@ export const faults: readonly Fault[] = [
     id: "api-killed",
     description: "API SIGKILLed with orders in flight, restarted on the same port",
     holdSeconds: 3,
-    inject: (rig) => rig.down("api", "SIGKILL"),
+    inject: killApiWithOrdersInFlight,
     clear: (rig) => rig.start("api"),
   },
   {

@@ -2,7 +2,13 @@ import type { Agent } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Session } from "../../app/bench/fixtures";
 import { call, connectionPool, type Reply } from "../../app/test/support/http";
-import type { Attempt, Purchase, ReplayOutcome } from "./accounting";
+import { type Attempt, normalRefusals, type Purchase, type ReplayOutcome } from "./accounting";
+
+/** Who buys and under which idempotency key. */
+export interface BuyerKey {
+  readonly userId: string;
+  readonly idempotencyKey: string;
+}
 
 export interface LoadPace {
   /** New purchases started per second (open loop: a slow or failing server does not slow the buyers). */
@@ -58,16 +64,17 @@ export class OrderLoad {
   private readonly running = new Set<Promise<void>>();
   private issuing: Promise<void> | undefined;
   private stopped = false;
+  private next = 0;
 
   constructor(
     private readonly apiUrl: () => string,
-    private readonly sku: string,
+    readonly sku: string,
     private readonly sessions: readonly Session[],
     private readonly pace: LoadPace,
     private readonly keyPrefix: string,
   ) {}
 
-  /** Starts buyers until {@link finish} or until every session has bought once. */
+  /** Starts buyers at the steady rate until {@link finish} or until every session has bought once. */
   start(): void {
     this.issuing = this.issue();
   }
@@ -81,15 +88,47 @@ export class OrderLoad {
     return this.purchases;
   }
 
+  /** The purchases started so far (their attempts keep growing while they run). */
+  purchasesSoFar(): readonly Purchase[] {
+    return this.purchases;
+  }
+
+  /** True once every session has started buying. */
+  get exhausted(): boolean {
+    return this.next >= this.sessions.length;
+  }
+
+  /** Starts `count` buyers at once on top of the steady rate: many orders in flight at one moment. */
+  burst(count: number): BuyerKey[] {
+    const started: BuyerKey[] = [];
+    for (let i = 0; i < count && !this.exhausted; i++) started.push(this.startBuyer());
+    return started;
+  }
+
+  /** True when a request sent at or after `since` (epoch ms) was refused for good (sold out, limit reached). */
+  refusedSince(since: number): boolean {
+    return this.purchases.some((p) =>
+      p.attempts.some((a) => a.sentAt >= since && (normalRefusals as readonly string[]).includes(a.outcome)),
+    );
+  }
+
+  private startBuyer(): BuyerKey {
+    const i = this.next++;
+    const session = this.sessions[i];
+    if (!session) throw new Error(`buyer ${i}: only ${this.sessions.length} sessions`);
+    const idempotencyKey = `${this.keyPrefix}-${i}`;
+    const buyer = this.buy(session, idempotencyKey);
+    this.running.add(buyer);
+    void buyer.finally(() => this.running.delete(buyer));
+    return { userId: session.userId, idempotencyKey };
+  }
+
   private async issue(): Promise<void> {
     const intervalMs = 1000 / this.pace.ordersPerSecond;
-    const started = performance.now();
-    for (const [i, session] of this.sessions.entries()) {
-      if (this.stopped) return;
-      const buyer = this.buy(session, `${this.keyPrefix}-${i}`);
-      this.running.add(buyer);
-      void buyer.finally(() => this.running.delete(buyer));
-      const nextAt = started + (i + 1) * intervalMs;
+    let nextAt = performance.now();
+    while (!this.stopped && !this.exhausted) {
+      this.startBuyer();
+      nextAt += intervalMs;
       await sleep(Math.max(0, nextAt - performance.now()));
     }
   }

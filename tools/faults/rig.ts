@@ -5,6 +5,7 @@ import { type Launch, type ServiceSettings, type StartedServer, startAppMode } f
 import { call } from "../../app/test/support/http";
 import { type LocalStack, startLocalStack } from "../../app/test/support/localStack";
 import type { RedisState, StoredOrder } from "./accounting";
+import type { BuyerKey } from "./orderLoad";
 
 export type AppRole = "api" | "worker";
 
@@ -37,6 +38,7 @@ export class FaultRig {
   readonly unplannedExits: UnplannedExit[] = [];
   private stopping = false;
   private apiPort = 0;
+  private starts = 0;
 
   private constructor(
     readonly stack: LocalStack,
@@ -79,8 +81,9 @@ export class FaultRig {
 
   async start(role: AppRole): Promise<void> {
     this.planned.delete(role);
+    // One log per process started, so a restart does not overwrite what its predecessor logged.
     const server = await startAppMode(this.stack, role, {
-      name: role,
+      name: `${role}-${++this.starts}`,
       launch: this.launch,
       settings: faultSettings,
       ...(role === "api" && this.apiPort > 0 ? { port: this.apiPort } : {}),
@@ -164,12 +167,24 @@ export class FaultRig {
         keys.push(...found);
         cursor = next;
       } while (cursor !== "0");
-      const states = await Promise.all(keys.map((key) => redis.hget(key, "state")));
       return {
         stock: stock === null ? undefined : Number(stock),
-        keysInProgress: states.filter((state) => state !== null && state !== "accepted").length,
+        keysInProgress: await this.inProgress(keys),
       };
     });
+  }
+
+  /** How many of these buyers' idempotency records are in progress: one round trip, for polling. */
+  inProgressAmong(sku: string, buyers: readonly BuyerKey[]): Promise<number> {
+    return this.inProgress(buyers.map((b) => `fs:{${sku}}:idem:${b.userId}:${b.idempotencyKey}`));
+  }
+
+  private async inProgress(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const pipeline = this.stack.redis.pipeline();
+    for (const key of keys) pipeline.hget(key, "state");
+    const states = (await pipeline.exec()) ?? [];
+    return states.filter(([error, state]) => !error && state !== null && state !== "accepted").length;
   }
 
   /** Resumes a stalled process, then stops the app processes and the servers. */

@@ -11,7 +11,7 @@ export interface LoadPlan {
   readonly ordersPerSecond: number;
   /** Load before the fault is injected. */
   readonly leadSeconds: number;
-  /** Load after the fault has cleared. */
+  /** Load after the fault has cleared, at least: it goes on until the sale sells out. */
   readonly afterSeconds: number;
   /** Each fault's hold is its own `holdSeconds` times this. */
   readonly holdScale: number;
@@ -21,6 +21,8 @@ export interface LoadPlan {
   readonly requestTimeoutMs: number;
   /** Accepted purchases from before the fault whose request is sent again at the end. */
   readonly replays: number;
+  /** How long clearing usually takes at most: the stock lasts this long past the hold. */
+  readonly clearAllowanceSeconds: number;
 }
 
 export interface FaultResult {
@@ -41,16 +43,21 @@ export interface FaultResult {
 
 /** Clearing may take this long (a Kafka restart on a busy machine): buyers are provisioned for it. */
 const maxClearSeconds = 60;
+/** Buyers beyond the stock's worth, so the sale sells out even when a fault gives stock back or Redis forgets it. */
+const buyersPerUnit = 2.5;
 const settlePollMs = 1_000;
 
 const seconds = (fromMs: number, toMs: number) => Math.round((toMs - fromMs) / 100) / 10;
 
 /**
- * Stock that sells out during the load after the fault, but not before it clears: a Redis that
- * comes back with the initial stock then sells past it, and the recovery time has orders to see.
+ * Enough stock to last until the fault has cleared, so the recovery time has orders to see; the
+ * load then goes on until the sale sells out, so a Redis that comes back with the initial stock
+ * sells past it.
  */
 export function stockFor(plan: LoadPlan, holdSeconds: number): number {
-  return Math.round(0.8 * plan.ordersPerSecond * (plan.leadSeconds + holdSeconds + plan.afterSeconds));
+  return Math.round(
+    plan.ordersPerSecond * (plan.leadSeconds + holdSeconds + plan.clearAllowanceSeconds + plan.afterSeconds),
+  );
 }
 
 async function settle(rig: FaultRig, sku: string, purchases: readonly Purchase[], plan: LoadPlan) {
@@ -67,10 +74,22 @@ async function settle(rig: FaultRig, sku: string, purchases: readonly Purchase[]
   }
 }
 
+/** Waits at least `afterSeconds` past the clearing, then until a buyer is refused (sold out). */
+async function untilSoldOut(load: OrderLoad, clearedAt: number, plan: LoadPlan, stock: number) {
+  const earliest = clearedAt + plan.afterSeconds * 1000;
+  // Long enough to sell the whole stock again after a Redis that lost it.
+  const latest = earliest + (stock / plan.ordersPerSecond) * 1000;
+  while (Date.now() < latest && !load.exhausted) {
+    if (Date.now() >= earliest && load.refusedSince(clearedAt)) return;
+    await sleep(250);
+  }
+}
+
 /**
  * One fault under load on a fresh SKU: buyers start at a steady rate, the fault is injected after
- * the lead time, held, cleared, and the load goes on for `afterSeconds`; then buyers who missed
- * nothing re-send some accepted requests, the pipeline settles, and the three views are compared.
+ * the lead time, held and cleared; buyers accepted before it re-send their request (as if they had
+ * missed the 202), the load goes on until the sale sells out, the pipeline settles, and what the
+ * clients were told is compared with what MySQL stored and Redis holds.
  */
 export async function runFault(
   rig: FaultRig,
@@ -82,9 +101,7 @@ export async function runFault(
   const holdSeconds = fault.holdSeconds * plan.holdScale;
   const initialStock = stockFor(plan, holdSeconds);
   const sku = await seedFlashSale(rig.stack, initialStock);
-  const buyers = Math.ceil(
-    plan.ordersPerSecond * (plan.leadSeconds + holdSeconds + maxClearSeconds + plan.afterSeconds),
-  );
+  const buyers = Math.ceil(initialStock * buyersPerUnit + plan.ordersPerSecond * maxClearSeconds);
   const sessions = await issueSessions(rig.stack, buyers);
   const exitsBefore = rig.unplannedExits.length;
   const load = new OrderLoad(
@@ -107,7 +124,7 @@ export async function runFault(
     await sleep(plan.leadSeconds * 1000);
     progress(`${fault.id}: inject (${fault.description}), hold ${holdSeconds} s`);
     injectedAt = Date.now();
-    await fault.inject(rig);
+    await fault.inject(rig, load);
     await sleep(Math.max(0, injectedAt + holdSeconds * 1000 - Date.now()));
   } finally {
     const clearing = Date.now();
@@ -115,10 +132,14 @@ export async function runFault(
     clearedAt = Date.now();
     clearSeconds = seconds(clearing, clearedAt);
   }
-  progress(`${fault.id}: cleared in ${clearSeconds} s; load goes on for ${plan.afterSeconds} s`);
-  await sleep(plan.afterSeconds * 1000);
+  progress(
+    `${fault.id}: cleared in ${clearSeconds} s; load goes on until sold out (≥ ${plan.afterSeconds} s)`,
+  );
+  // Buyers who missed their 202 during the fault retry once it has cleared, while stock remains.
+  const replaying = load.replay(acceptedBefore(load.purchasesSoFar(), injectedAt).slice(0, plan.replays));
+  await untilSoldOut(load, clearedAt, plan, initialStock);
   const purchases = await load.finish();
-  const replays = await load.replay(acceptedBefore(purchases, injectedAt).slice(0, plan.replays));
+  const replays = await replaying;
   progress(`${fault.id}: ${purchases.length} buyers done; settling (up to ${plan.settleSeconds} s)`);
   const settled = await settle(rig, sku, purchases, plan);
   const accounting = account({
