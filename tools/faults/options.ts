@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError } from "../bench/options";
+import { parseFlags, UsageError } from "../bench/command";
 import { root } from "../bench/planTiming";
 import { faultIds } from "./faults";
 import type { LoadPlan } from "./runFault";
@@ -48,22 +47,12 @@ export interface FaultOptions {
 }
 
 export function parseFaultOptions(argv: readonly string[]): FaultOptions {
-  let values: { quick: boolean; only?: string; out: string; help: boolean };
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        quick: { type: "boolean", default: false },
-        only: { type: "string" },
-        out: { type: "string", default: "bench/results" },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string", default: "bench/results" },
+    help: { type: "boolean", default: false },
+  });
   const defaults = values.quick ? faultIds.filter((id) => !quickSkips.includes(id)) : faultIds;
   const only = values.only === undefined ? defaults : values.only.split(",").map((id) => id.trim());
   const unknown = only.filter((id) => !faultIds.includes(id));

@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { exitCleanlyOnSignals, interrupted } from "../../app/bench/processes";
+import { runCommand } from "../bench/command";
 import { machineInfo } from "../bench/machine";
-import { UsageError } from "../bench/options";
 import { root } from "../bench/planTiming";
 import { fileStamp } from "../bench/results";
 import { faultIds, faults } from "./faults";
@@ -80,19 +80,5 @@ async function main(argv: readonly string[]): Promise<boolean> {
 
 /** Runs the suite and exits: 0 every fault passed, 1 a fault failed, 2 bad arguments, 3 the suite broke. */
 export function faultsMain(argv: readonly string[]): void {
-  main(argv).then(
-    (passed) => process.exit(passed ? 0 : 1),
-    (error: unknown) => {
-      // Interrupted: the signal handler (or tools/services, once it has stopped the servers) exits.
-      if (interrupted()) return;
-      if (error instanceof UsageError) {
-        process.stderr.write(`faults: ${error.message}\n${usage}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(
-        `faults: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(3);
-    },
-  );
+  runCommand("faults", usage, 3, () => main(argv).then((passed) => (passed ? 0 : 1)));
 }
