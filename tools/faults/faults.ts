@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { localServiceProcesses } from "../../app/bench/cpuTime";
 import type { ControllableServer } from "../services";
 import type { OrderLoad } from "./orderLoad";
 import type { FaultRig } from "./rig";
@@ -39,19 +40,35 @@ async function stopRedisLosingData(rig: FaultRig): Promise<void> {
   rmSync(join(dir, "dump.rdb"), { force: true });
 }
 
-/**
- * The API is killed the moment a reservation exists whose order Kafka has not acknowledged yet
- * (its idempotency record is still in progress), during a burst of orders: killed at a random
- * instant, a process at this rate is rarely between reservation and acknowledgement.
- */
-async function killApiWithOrdersInFlight(rig: FaultRig, load: OrderLoad): Promise<void> {
-  const buyers = load.burst(apiKillBurst.buyers);
-  const deadline = Date.now() + apiKillBurst.waitMs;
-  while ((await rig.inProgressAmong(load.sku, buyers)) === 0 && Date.now() < deadline) await sleep(1);
-  await rig.down("api", "SIGKILL");
+/** Sends a signal to the Kafka broker this process started (tools/services). */
+function signalKafka(signal: NodeJS.Signals): void {
+  const brokers = localServiceProcesses().filter((p) => p.name === "kafka");
+  if (brokers.length === 0) throw new Error("kafka: no broker process of this run found");
+  for (const broker of brokers) process.kill(broker.pid, signal);
 }
 
-const apiKillBurst = { buyers: 40, waitMs: 2_000 };
+/**
+ * The API is killed while orders are certainly between reservation and Kafka's acknowledgement:
+ * the broker is frozen for that moment (as in a long GC pause), a burst of orders comes in, and
+ * once some of them hold a reservation the API is SIGKILLed and the broker resumes. Killed at a
+ * random instant, a process at this rate is rarely inside that window of a few milliseconds.
+ */
+async function killApiWithOrdersInFlight(rig: FaultRig, load: OrderLoad): Promise<void> {
+  signalKafka("SIGSTOP");
+  try {
+    const buyers = load.burst(apiKillBurst.buyers);
+    const deadline = Date.now() + apiKillBurst.waitMs;
+    while ((await rig.inProgressAmong(load.sku, buyers)) < apiKillBurst.inFlight && Date.now() < deadline) {
+      await sleep(5);
+    }
+    await rig.down("api", "SIGKILL");
+  } finally {
+    signalKafka("SIGCONT");
+  }
+}
+
+/** Well under the API's Kafka publish timeout (3 s), which would release the reservations itself. */
+const apiKillBurst = { buyers: 40, inFlight: 10, waitMs: 1_500 };
 
 /**
  * The faults in the order they run. Stalls outlast the worker's Kafka session timeout (10 s,
@@ -67,7 +84,7 @@ export const faults: readonly Fault[] = [
   },
   {
     id: "api-killed",
-    description: "API SIGKILLed with orders in flight, restarted on the same port",
+    description: "API SIGKILLed with orders awaiting Kafka (broker paused for that moment), restarted",
     holdSeconds: 3,
     inject: killApiWithOrdersInFlight,
     clear: (rig) => rig.start("api"),
