@@ -8,7 +8,7 @@
 export interface Attempt {
   readonly sentAt: number;
   readonly answeredAt: number;
-  /** `202`, `<status> <error code>` (`503 dependency_unavailable`), or a network error (`ECONNREFUSED`, `timeout`). */
+  /** `202` (any 2xx), `<status> <error code>` (`503 dependency_unavailable`), or a network error (`ECONNREFUSED`, `timeout`). */
   readonly outcome: string;
   /** The order id of a 202. */
   readonly orderId?: string;
@@ -82,7 +82,7 @@ export interface Accounting {
   /** Re-sent accepted requests that did not answer with their original order. */
   readonly replaysWrong: number;
   readonly replays: number;
-  /** Every attempt's outcome except 202, counted. */
+  /** Every attempt's outcome except 2xx, counted. */
   readonly errors: Record<string, number>;
   /** Purchases accepted between the fault's injection and its clearing. */
   readonly acceptedDuringFault: number;
@@ -98,6 +98,7 @@ export interface Accounting {
 /** 409 answers a working service gives a buyer it refuses for good: not a fault's error. */
 export const normalRefusals = ["409 sold_out", "409 limit_reached"] as const;
 
+const isSuccess = (outcome: string) => /^2\d\d$/.test(outcome);
 const isRejected = (order: StoredOrder) => order.status?.toLowerCase().startsWith("rejected") === true;
 const keyOf = (userId: string, idempotencyKey: string) => `${userId}\u0000${idempotencyKey}`;
 
@@ -120,16 +121,17 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 function errorCounts(purchases: readonly Purchase[]): Record<string, number> {
   const errors: Record<string, number> = {};
   for (const attempt of purchases.flatMap((p) => p.attempts)) {
-    if (attempt.outcome !== "202") errors[attempt.outcome] = (errors[attempt.outcome] ?? 0) + 1;
+    if (!isSuccess(attempt.outcome)) errors[attempt.outcome] = (errors[attempt.outcome] ?? 0) + 1;
   }
   return errors;
 }
 
 export function recoverySeconds(purchases: readonly Purchase[], window: FaultWindow): number | undefined {
-  const normal = new Set<string>(["202", ...normalRefusals]);
+  const refusals = new Set<string>(normalRefusals);
   let first: number | undefined;
   for (const attempt of purchases.flatMap((p) => p.attempts)) {
-    if (attempt.sentAt < window.clearedAt || !normal.has(attempt.outcome)) continue;
+    const normal = isSuccess(attempt.outcome) || refusals.has(attempt.outcome);
+    if (attempt.sentAt < window.clearedAt || !normal) continue;
     if (first === undefined || attempt.answeredAt < first) first = attempt.answeredAt;
   }
   return first === undefined ? undefined : (first - window.clearedAt) / 1000;

@@ -10,7 +10,7 @@ import type { FaultRig } from "./rig";
 export interface Fault {
   readonly id: string;
   readonly description: string;
-  /** How long the fault lasts before {@link clear}, in seconds (full run; --quick scales it). */
+  /** How long the fault lasts before {@link clear}, in seconds. */
   readonly holdSeconds: number;
   /** `load` is the order load under way, for a fault that needs orders in flight at its moment. */
   inject(rig: FaultRig, load: OrderLoad): Promise<void>;

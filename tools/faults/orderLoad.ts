@@ -23,9 +23,9 @@ const firstRetryDelayMs = 200;
 const maxRetryDelayMs = 2_000;
 const maxSockets = 64;
 
-/** `202`, `<status> <code>`, or the network error's code: how the error table names an answer. */
+/** `202` (any 2xx: a replay may answer 200), `<status> <code>`: how the error table names an answer. */
 function outcomeOf(reply: Reply): string {
-  if (reply.status === 202) return "202";
+  if (reply.status >= 200 && reply.status < 300) return String(reply.status);
   return `${reply.status} ${reply.body.error?.code ?? "no_code"}`;
 }
 
@@ -40,7 +40,7 @@ function networkOutcome(error: unknown): string {
  * request that is wrong), except 429 and `409 request_in_progress`, which say "try again later".
  */
 function isFinal(outcome: string): boolean {
-  if (outcome === "202") return true;
+  if (outcome.startsWith("2")) return true;
   if (outcome === "409 request_in_progress" || outcome.startsWith("429")) return false;
   return /^4\d\d /.test(outcome);
 }
@@ -160,7 +160,7 @@ export class OrderLoad {
         timeoutMs: this.pace.requestTimeoutMs,
       });
       const outcome = outcomeOf(reply);
-      const orderId = outcome === "202" ? reply.body.orderId : undefined;
+      const orderId = outcome.startsWith("2") ? reply.body.orderId : undefined;
       return { attempt: { sentAt, answeredAt: Date.now(), outcome, ...(orderId ? { orderId } : {}) }, reply };
     } catch (error) {
       return { attempt: { sentAt, answeredAt: Date.now(), outcome: networkOutcome(error) } };

@@ -13,8 +13,6 @@ export interface LoadPlan {
   readonly leadSeconds: number;
   /** Load after the fault has cleared, at least: it goes on until the sale sells out. */
   readonly afterSeconds: number;
-  /** Each fault's hold is its own `holdSeconds` times this. */
-  readonly holdScale: number;
   /** After the load, how long the pipeline may take to store what was accepted. */
   readonly settleSeconds: number;
   readonly retryWindowSeconds: number;
@@ -98,7 +96,7 @@ export async function runFault(
   progress: (line: string) => void,
 ): Promise<FaultResult> {
   await rig.waitReady();
-  const holdSeconds = fault.holdSeconds * plan.holdScale;
+  const { holdSeconds } = fault;
   const initialStock = stockFor(plan, holdSeconds);
   const sku = await seedFlashSale(rig.stack, initialStock);
   const buyers = Math.ceil(initialStock * buyersPerUnit + plan.ordersPerSecond * maxClearSeconds);
