@@ -50,6 +50,7 @@ export function formatFaultsMarkdown(doc: FaultsDocument): string {
       String(a.phantom),
       `${a.replaysWrong}/${a.replays}`,
       a.recoverySeconds === undefined ? "none" : a.recoverySeconds.toFixed(1),
+      f.redelivered === undefined ? "n/a" : String(f.redelivered),
       String(refused(a.errors)),
       errorsSeen(a.errors),
       f.passed ? "pass" : "**FAIL**",
@@ -68,11 +69,12 @@ export function formatFaultsMarkdown(doc: FaultsDocument): string {
     "Phantom",
     "Replays wrong",
     "Recovery s",
+    "Redelivered",
     "Refused",
     "Errors clients saw",
     "Result",
   ];
-  const align = header.map((_, i) => (i === 0 || i >= 13 ? "l" : "r") as "l" | "r");
+  const align = header.map((_, i) => (i === 0 || i >= 14 ? "l" : "r") as "l" | "r");
   const restarts = doc.faults.flatMap((f) =>
     f.unplannedExits.map((e) => `${f.id}: ${e.role} ${e.how}, restarted`),
   );

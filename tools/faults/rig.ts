@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RowDataPacket } from "mysql2/promise";
 import { applySchema } from "../../app/bench/fixtures";
+import { interrupted } from "../../app/bench/processes";
 import { type Launch, type ServiceSettings, type StartedServer, startAppMode } from "../../app/bench/servers";
+import { metricValue } from "../../app/test/integration/context";
 import { call } from "../../app/test/support/http";
 import { type LocalStack, startLocalStack } from "../../app/test/support/localStack";
 import type { RedisState, StoredOrder } from "./accounting";
@@ -98,7 +100,9 @@ export class FaultRig {
     server: StartedServer,
     exit: { code: number | null; signal: NodeJS.Signals | null },
   ): void {
-    if (this.stopping || this.planned.has(role) || this.processes.get(role) !== server) return;
+    // After Ctrl-C every child is killed on purpose: nothing to restart.
+    if (this.stopping || interrupted() || this.planned.has(role) || this.processes.get(role) !== server)
+      return;
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
     this.unplannedExits.push({ role, at: Date.now(), how });
     this.progress(`${role} exited unasked (${how}); restarting it as Kubernetes would`);
@@ -107,7 +111,7 @@ export class FaultRig {
   }
 
   private async restartUntilUp(role: AppRole): Promise<void> {
-    while (!this.stopping && !this.planned.has(role)) {
+    while (!this.stopping && !interrupted() && !this.planned.has(role)) {
       await sleep(restartDelayMs);
       try {
         await this.start(role);
@@ -130,6 +134,17 @@ export class FaultRig {
       }
       await sleep(250);
     }
+  }
+
+  /**
+   * The worker's count of consumed orders that were already stored and skipped
+   * (`crest_orders_redelivered_total`), with its pid: a restarted worker counts from zero.
+   */
+  async workerRedeliveries(): Promise<{ pid: number; count: number } | undefined> {
+    const worker = this.processes.get("worker");
+    if (!worker) return undefined;
+    const count = await metricValue(worker.baseUrl, "crest_orders_redelivered_total").catch(() => undefined);
+    return count === undefined ? undefined : { pid: worker.process.pid, count };
   }
 
   /** Every order row of `sku` on every shard (a pool's connection may be stale after a restart: retried). */

@@ -35,6 +35,11 @@ export interface FaultResult {
   /** Seconds from the end of the load until every accepted order was stored (or the settle period ran out). */
   readonly settleSeconds: number;
   readonly accounting: Accounting;
+  /**
+   * Orders the worker consumed again although they were stored (after a restart: what the new
+   * worker re-read); undefined when its metrics could not be read.
+   */
+  readonly redelivered: number | undefined;
   readonly unplannedExits: readonly UnplannedExit[];
   readonly passed: boolean;
 }
@@ -102,6 +107,7 @@ export async function runFault(
   const buyers = Math.ceil(initialStock * buyersPerUnit + plan.ordersPerSecond * maxClearSeconds);
   const sessions = await issueSessions(rig.stack, buyers);
   const exitsBefore = rig.unplannedExits.length;
+  const redeliveredBefore = await rig.workerRedeliveries();
   const load = new OrderLoad(
     () => rig.apiUrl,
     sku,
@@ -140,6 +146,7 @@ export async function runFault(
   const replays = await replaying;
   progress(`${fault.id}: ${purchases.length} buyers done; settling (up to ${plan.settleSeconds} s)`);
   const settled = await settle(rig, sku, purchases, plan);
+  const redeliveredAfter = await rig.workerRedeliveries();
   const accounting = account({
     initialStock,
     purchases,
@@ -160,6 +167,11 @@ export async function runFault(
     clearSeconds,
     settleSeconds: settled.settleSeconds,
     accounting,
+    redelivered:
+      redeliveredBefore && redeliveredAfter
+        ? redeliveredAfter.count -
+          (redeliveredAfter.pid === redeliveredBefore.pid ? redeliveredBefore.count : 0)
+        : undefined,
     unplannedExits: rig.unplannedExits.slice(exitsBefore),
     passed: accounting.failures.length === 0,
   };
