@@ -142,8 +142,8 @@ export async function runFault(
   // Buyers who missed their 202 during the fault retry once it has cleared, while stock remains.
   const replaying = load.replay(acceptedBefore(load.purchasesSoFar(), injectedAt).slice(0, plan.replays));
   await untilSoldOut(load, clearedAt, plan, initialStock);
-  const purchases = await load.finish();
   const replays = await replaying;
+  const purchases = await load.finish();
   progress(`${fault.id}: ${purchases.length} buyers done; settling (up to ${plan.settleSeconds} s)`);
   const settled = await settle(rig, sku, purchases, plan);
   const redeliveredAfter = await rig.workerRedeliveries();
