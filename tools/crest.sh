@@ -45,6 +45,10 @@ case "$cmd" in
     log "services (Redis, MariaDB, Kafka for the benchmark)"; bash tools/services/install.sh
     exec "${tsx[@]}" tools/bench/cli.ts "$@"
     ;;
+  faults)
+    log "services (Redis, MariaDB, Kafka for the fault suite)"; bash tools/services/install.sh
+    exec "${tsx[@]}" tools/faults/cli.ts "$@"
+    ;;
   test)
     log "typecheck"; node node_modules/typescript/bin/tsc -p tsconfig.json
     log "lint"; node node_modules/@biomejs/biome/bin/biome check .
@@ -57,7 +61,7 @@ case "$cmd" in
     exec "${tsx[@]}" tools/services/verify.ts "$@"
     ;;
   *)
-    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench|bench-plan|services [args]" >&2
+    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench|bench-plan|faults|services [args]" >&2
     exit 2
     ;;
 esac

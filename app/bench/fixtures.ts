@@ -68,13 +68,26 @@ export async function seedFlashSale(stack: LocalStack, stock: number): Promise<s
   return sku;
 }
 
-/** Session tokens for `count` distinct users, signed with the stack's key as POST /v1/session would. */
-export async function issueTokens(stack: LocalStack, count: number): Promise<string[]> {
+export interface Session {
+  readonly userId: string;
+  readonly token: string;
+}
+
+/** Sessions of `count` distinct new users, signed with the stack's key as POST /v1/session would. */
+export async function issueSessions(stack: LocalStack, count: number): Promise<Session[]> {
   const tokens = new JwtSessionTokens(stack.signingKey, 3_600);
   const run = randomUUID().slice(0, 8);
   return Promise.all(
-    Array.from({ length: count }, (_, i) => tokens.issue(`bench${run}u${i}`).then((t) => t.token)),
+    Array.from({ length: count }, async (_, i) => {
+      const userId = `bench${run}u${i}`;
+      return { userId, token: (await tokens.issue(userId)).token };
+    }),
   );
+}
+
+/** Session tokens for `count` distinct users (see {@link issueSessions}). */
+export async function issueTokens(stack: LocalStack, count: number): Promise<string[]> {
+  return (await issueSessions(stack, count)).map((session) => session.token);
 }
 
 /** Orders of `sku` stored across every shard. */

@@ -17,6 +17,8 @@ export interface BenchProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** The log written so far. */
   log(): string;
+  /** Sends `signal` to the whole group (the fault suite's SIGKILL, SIGSTOP and SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
   /** SIGTERM to the group, SIGKILL after `timeoutMs`; resolves once the process has exited. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -99,6 +101,7 @@ export function spawnLogged(spec: ProcessSpec): BenchProcess {
     logFile: spec.logFile,
     exited,
     log: () => readFileSync(spec.logFile, "utf8"),
+    signal: (signal) => signalGroup(pid, signal),
     async stop(timeoutMs = 15_000) {
       if (running()) signalGroup(pid, "SIGTERM");
       const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), timeoutMs);

@@ -67,14 +67,15 @@ async function startNode(
 
 /**
  * Runs `main.ts api|worker` as a child process on the local stack, with the config inline and the
- * secrets as CREST_SECRET_* variables. `ordersTopic` points the app at another orders topic.
+ * secrets as CREST_SECRET_* variables. `ordersTopic` points the app at another orders topic; `port`
+ * restarts a process where its clients already connect (default: a free port).
  */
 export async function startAppMode(
   stack: LocalStack,
   mode: "api" | "worker",
-  options: { name: string; launch: Launch; settings?: ServiceSettings; ordersTopic?: string },
+  options: { name: string; launch: Launch; settings?: ServiceSettings; ordersTopic?: string; port?: number },
 ): Promise<StartedServer> {
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const config = stack.config({ ...benchDefaults, ...options.settings, httpPort: port });
   const configured: RuntimeConfigInput = options.ordersTopic
     ? {

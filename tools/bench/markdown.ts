@@ -1,7 +1,7 @@
 import type { Comparison, LoadFigures } from "../../app/bench/httpLoad";
 import type { BenchDocument } from "./results";
 
-function table(
+export function table(
   header: readonly string[],
   align: readonly ("l" | "r")[],
   rows: readonly string[][],

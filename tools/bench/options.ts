@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { appPhases } from "../../app/bench/appBench";
+import { parseFlags, UsageError } from "./command";
 import { root } from "./planTiming";
 
 export const phases = [...appPhases, "plan"] as const;
@@ -19,9 +19,6 @@ export const usage = `usage: npm run bench -- [options]
   --out <dir>                where results go (default bench/results)
   --profile                  run the app processes with --cpu-prof (profiles next to their logs)`;
 
-/** Bad command-line input: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
-
 function numbers(name: string, value: string, min: number, max: number): number[] {
   const list = value.split(",").map((v) => Number(v.trim()));
   if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < min || n > max)) {
@@ -38,29 +35,20 @@ function one(name: string, value: string, min: number, max: number): number {
 }
 
 function readArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        only: { type: "string", default: phases.join(",") },
-        duration: { type: "string", default: "10" },
-        warmup: { type: "string", default: "2" },
-        "read-connections": { type: "string", default: "50,200" },
-        "order-connections": { type: "string", default: "50" },
-        "order-users": { type: "string", default: "5000" },
-        "pipeline-orders": { type: "string", default: "20000" },
-        "batch-sizes": { type: "string", default: "50,200,1000" },
-        "plan-shards": { type: "string", default: "4,16,64" },
-        out: { type: "string", default: "bench/results" },
-        profile: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, {
+    only: { type: "string", default: phases.join(",") },
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    "read-connections": { type: "string", default: "50,200" },
+    "order-connections": { type: "string", default: "50" },
+    "order-users": { type: "string", default: "5000" },
+    "pipeline-orders": { type: "string", default: "20000" },
+    "batch-sizes": { type: "string", default: "50,200,1000" },
+    "plan-shards": { type: "string", default: "4,16,64" },
+    out: { type: "string", default: "bench/results" },
+    profile: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  });
 }
 
 export function parseOptions(argv: string[]) {

@@ -2,6 +2,13 @@ import type { AppFigures } from "../../app/bench/appBench";
 import type { MachineInfo } from "./machine";
 import type { PlanScalingFigures } from "./planScaling";
 
+/** UTC, safe in a file name: 2026-01-31T09-05-00Z. */
+export const fileStamp = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/:/g, "-");
+
 /** What one `npm run bench` writes to bench/results/<UTC timestamp>.json. */
 export interface BenchDocument {
   readonly startedAt: string;

@@ -1,21 +1,15 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type AppPhase, appPhases, benchApp } from "../../app/bench/appBench";
-import { exitCleanlyOnSignals, interrupted } from "../../app/bench/processes";
+import { exitCleanlyOnSignals } from "../../app/bench/processes";
 import { renderChart } from "./chart";
+import { runCommand } from "./command";
 import { machineInfo } from "./machine";
 import { formatMarkdown } from "./markdown";
-import { parseOptions, phases, UsageError, usage } from "./options";
+import { parseOptions, phases, usage } from "./options";
 import { benchPlanScaling, type PlanScalingFigures } from "./planScaling";
 import { root } from "./planTiming";
-import { type BenchDocument, checkTargets } from "./results";
-
-/** UTC, safe in a file name: 2026-01-31T09-05-00Z. */
-const fileStamp = (date: Date) =>
-  date
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/:/g, "-");
+import { type BenchDocument, checkTargets, fileStamp } from "./results";
 
 async function runBench(argv: readonly string[]): Promise<void> {
   const options = parseOptions([...argv]);
@@ -81,19 +75,5 @@ async function runBench(argv: readonly string[]): Promise<void> {
 
 /** Runs the benchmark and exits: 0 done, 1 something broke, 2 bad arguments. */
 export function benchMain(argv: readonly string[]): void {
-  runBench(argv).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      // Interrupted: the signal handler (or tools/services, once it has stopped the servers) exits.
-      if (interrupted()) return;
-      if (error instanceof UsageError) {
-        process.stderr.write(`bench: ${error.message}\n${usage}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(
-        `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
+  runCommand("bench", usage, 1, () => runBench(argv).then(() => 0));
 }

@@ -89,6 +89,9 @@ export function startMysqlShard(
         "--no-defaults",
         ...(runsAsRoot ? ["--user=root"] : []),
         `--datadir=${join(folder, "data")}`,
+        // Its temporary tables in its own folder: in a shared /tmp another process's cleanup
+        // removed them mid-bootstrap ("Could not remove temporary table", then "Aborting").
+        `--tmpdir=${folder}`,
         "--auth-root-authentication-method=socket",
         "--skip-test-db",
         "--innodb-log-file-size=8M",
