@@ -67,9 +67,13 @@ function policyProgress(stack: string): (event: PolicyProgress) => void {
       if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
       process.stderr.write(`[plan ${stack}] policy pack ${event.pack}: ${event.rules} rules configured\n`);
     } else if (process.stderr.isTTY) {
-      process.stderr.write(`\r\x1b[K[plan ${stack}] policy review ${event.done}/${event.total}`);
+      process.stderr.write(
+        `\r\x1b[K[plan ${stack}] policy review (${event.pass}) ${event.done}/${event.total}`,
+      );
     } else if (event.done === event.total) {
-      process.stderr.write(`[plan ${stack}] policy review: ${event.total - 1} resources and the stack\n`);
+      process.stderr.write(
+        `[plan ${stack}] policy review (${event.pass}): ${event.total - 1} resources and the stack\n`,
+      );
     }
   };
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { PolicyPackProcess, type StackContext } from "../policy/pack";
 import {
+  byLevelPolicyUrn,
   configurePack,
   type PolicyProgress,
   type PolicyReview,
@@ -12,6 +13,8 @@ import {
 } from "../policy/review";
 import { readProject, readStackSettings } from "./project";
 import { type ComputedOutputs, type RecordedResource, type Recording, startRecording } from "./recorder";
+import { resolvedOutputs } from "./resolvedOutputs";
+import { type PassSummary, passSummary } from "./unknowns";
 
 export type { PolicyProgress, PolicySummary, Violation };
 
@@ -25,6 +28,11 @@ export interface PlanDocument {
   readonly policy: PolicySummary;
   readonly violations: Violation[];
   readonly summary: { readonly resourceCount: number; readonly byType: Record<string, number> };
+  /**
+   * What each pass left unknown: `preview` is the program as a preview sees it (the resources above);
+   * `resolved` the same program with realistic outputs for computed values (resolvedOutputs.ts).
+   */
+  readonly passes: { readonly preview: PassSummary; readonly resolved: PassSummary };
 }
 
 export interface PlanOptions {
@@ -58,7 +66,7 @@ const organization = "organization";
 export async function runPlan(root: string, stack: string, options: PlanOptions = {}): Promise<PlanDocument> {
   const project = readProject(root);
   const settings = readStackSettings(options.configDir ?? root, stack);
-  resolveStackConfig(stack, settings.config);
+  const { accountId, region } = resolveStackConfig(stack, settings.config);
   const context: StackContext = {
     stack,
     project: project.name,
@@ -78,32 +86,34 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
     }),
   );
   configuring.catch(() => {}); // awaited below, once the program has run
-  let recording: Recording;
+  const closePack = () =>
+    starting.then(
+      (pack) => pack.close(),
+      () => {},
+    );
   try {
     const program = await programOf(root, project.main);
-    recording = await recordProgram(project.name, stack, program, {
-      config: settings.config,
-      secretKeys: settings.secretKeys,
-      onRegister: options.onRegister,
-      computedOutputs: options.computedOutputs,
-    });
-  } catch (error) {
-    starting.then(
-      (pack) => pack.close(),
-      () => {},
-    );
-    throw error;
-  }
-  let review: PolicyReview;
-  try {
-    review = await reviewStack(await configuring, recording.wire);
+    const record = (onRegister: PlanOptions["onRegister"], computedOutputs?: ComputedOutputs) =>
+      recordProgram(project.name, stack, program, {
+        config: settings.config,
+        secretKeys: settings.secretKeys,
+        onRegister,
+        computedOutputs,
+      });
+    const preview = await record(options.onRegister, options.computedOutputs);
+    // The pack reviews the preview pass while this process records the resolved one.
+    const previewReview = configuring.then((pack) => reviewStack(pack, preview.wire, "preview"));
+    previewReview.catch(() => {}); // awaited below
+    const resolved = await record(undefined, resolvedOutputs({ accountId, region }));
+    const configured = await configuring;
+    const reviews = {
+      preview: await previewReview,
+      resolved: await reviewStack(configured, resolved.wire, "resolved"),
+    };
+    return planDocument(project.name, stack, { preview, resolved }, reviews);
   } finally {
-    starting.then(
-      (pack) => pack.close(),
-      () => {},
-    );
+    closePack();
   }
-  return planDocument(project.name, stack, recording, review);
 }
 
 async function programOf(root: string, main: string): Promise<() => unknown> {
@@ -161,12 +171,25 @@ export async function recordProgram(
   return finish();
 }
 
+/** A finding only the resolved pass makes says so; the preview pass's findings are kept as they are. */
+export const resolvedOnly = "(judged on resolved values)";
+
+function mergedViolations(reviews: Record<"preview" | "resolved", PolicyReview>): Violation[] {
+  const key = (v: Violation) => `${v.policy}\n${v.urn}\n${v.message}`;
+  const seen = new Set(reviews.preview.violations.map(key));
+  const added = reviews.resolved.violations
+    .filter((v) => !seen.has(key(v)))
+    .map((v) => ({ ...v, message: `${v.message} ${resolvedOnly}` }));
+  return [...reviews.preview.violations, ...added].sort(byLevelPolicyUrn);
+}
+
 function planDocument(
   project: string,
   stack: string,
-  { resources, outputs }: Recording,
-  review: PolicyReview,
+  recordings: Record<"preview" | "resolved", Recording>,
+  reviews: Record<"preview" | "resolved", PolicyReview>,
 ): PlanDocument {
+  const { resources, outputs } = recordings.preview;
   const byType: Record<string, number> = {};
   for (const r of resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
   return {
@@ -174,11 +197,15 @@ function planDocument(
     project,
     resources,
     outputs,
-    policy: review.summary,
-    violations: review.violations,
+    policy: reviews.preview.summary,
+    violations: mergedViolations(reviews),
     summary: {
       resourceCount: resources.length,
       byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
+    },
+    passes: {
+      preview: passSummary(resources, false),
+      resolved: passSummary(recordings.resolved.resources, true),
     },
   };
 }

@@ -44,7 +44,15 @@ export interface PolicyReview {
 
 export type PolicyProgress =
   | { readonly phase: "configured"; readonly pack: string; readonly rules: number }
-  | { readonly phase: "review"; readonly done: number; readonly total: number };
+  | {
+      readonly phase: "review";
+      /** Which recording of the program is reviewed: as a preview has it, or with resolved values. */
+      readonly pass: ReviewPass;
+      readonly done: number;
+      readonly total: number;
+    };
+
+export type ReviewPass = "preview" | "resolved";
 
 export interface ReviewOptions {
   readonly root: string;
@@ -121,7 +129,7 @@ function violationOf(d: Diagnostic, urn: string, fixes: ReadonlyMap<string, stri
   };
 }
 
-const byLevelPolicyUrn = (a: Violation, b: Violation) =>
+export const byLevelPolicyUrn = (a: Violation, b: Violation) =>
   a.enforcementLevel.localeCompare(b.enforcementLevel) * -1 ||
   a.policy.localeCompare(b.policy) ||
   a.urn.localeCompare(b.urn) ||
@@ -189,7 +197,11 @@ export async function configurePack(
  * Reviews a recorded program with the configured pack, as `pulumi preview` does: Analyze for every
  * resource in registration order, then AnalyzeStack over the whole stack.
  */
-export async function reviewStack(configured: ConfiguredPack, graph: WireGraph): Promise<PolicyReview> {
+export async function reviewStack(
+  configured: ConfiguredPack,
+  graph: WireGraph,
+  pass: ReviewPass = "preview",
+): Promise<PolicyReview> {
   const { pack, options, fixes } = configured;
   const inputs = analyzerInputs(graph, options.context);
   const total = inputs.each.length + 1;
@@ -201,11 +213,11 @@ export async function reviewStack(configured: ConfiguredPack, graph: WireGraph):
       // The engine files a resource's diagnostics under that resource, whatever URN the pack names.
       for (const d of diagnostics) violations.push(violationOf(d, batch[i]?.urn ?? d.urn, fixes));
     });
-    options.onProgress?.({ phase: "review", done: start + batch.length, total });
+    options.onProgress?.({ phase: "review", pass, done: start + batch.length, total });
   }
   const stackUrn = graph.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
   for (const d of await pack.analyzeStack(inputs.stack))
     violations.push(violationOf(d, d.urn || stackUrn, fixes));
-  options.onProgress?.({ phase: "review", done: total, total });
+  options.onProgress?.({ phase: "review", pass, done: total, total });
   return { summary: configured.summary, violations: violations.sort(byLevelPolicyUrn) };
 }
