@@ -9,6 +9,8 @@ import { dataStoreRules } from "./security/dataStores";
 import { edgeSecurityRules } from "./security/edge";
 import { identitySecurityRules } from "./security/identity";
 import { networkSecurityRules } from "./security/network";
+import { permissionRules } from "./security/permissions";
+import { resourcePolicyRules } from "./security/resourcePolicies";
 import { taggingRules } from "./tagging";
 
 /** Every rule of the pack, grouped by concern. */
@@ -18,6 +20,8 @@ export const rules: readonly Rule[] = [
   ...networkSecurityRules,
   ...edgeSecurityRules,
   ...identitySecurityRules,
+  ...permissionRules,
+  ...resourcePolicyRules,
   ...dataStoreReliabilityRules,
   ...networkReliabilityRules,
   ...workloadReliabilityRules,

@@ -35,6 +35,28 @@ export interface PolicySummary {
     readonly enforcementLevel: EnforcementLevel;
     readonly reason: string;
   }[];
+  /** Per control family (from each policy's `family:` tag): its rules and the published controls they cite. */
+  readonly coverage: Readonly<
+    Record<string, { readonly rules: number; readonly controls: readonly string[] }>
+  >;
+}
+
+/** Counts the pack's rules and cited controls per family, from the tags GetAnalyzerInfo lists. */
+function coverageOf(policies: readonly PolicyInfo[]): PolicySummary["coverage"] {
+  const families = new Map<string, { rules: number; controls: Set<string> }>();
+  for (const policy of policies) {
+    const family = policy.tags.find((t) => t.startsWith("family:"))?.slice("family:".length) ?? "(none)";
+    const entry = families.get(family) ?? { rules: 0, controls: new Set<string>() };
+    entry.rules++;
+    for (const tag of policy.tags)
+      if (tag.startsWith("control:")) entry.controls.add(tag.slice("control:".length));
+    families.set(family, entry);
+  }
+  return Object.fromEntries(
+    [...families.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([family, { rules, controls }]) => [family, { rules, controls: [...controls].sort() }]),
+  );
 }
 
 export interface PolicyReview {
@@ -189,6 +211,7 @@ export async function configurePack(
           "advisory",
         reason: entry.reason ?? "",
       })),
+      coverage: coverageOf(info.policies),
     },
   };
 }
