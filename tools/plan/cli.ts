@@ -7,7 +7,7 @@ import { renderManifests } from "./manifests";
 import { UsageError } from "./project";
 import type { RecordedResource } from "./recorder";
 import { formatJson, formatMarkdown, formatSummary } from "./report";
-import { type PolicyProgress, runPlan } from "./run";
+import { blocks, type PolicyProgress, runPlan } from "./run";
 
 /** Exit codes, as documented in the README. */
 export const exitCodes = { ok: 0, blockingViolations: 1, badInput: 2, programError: 3 } as const;
@@ -113,9 +113,7 @@ async function main(argv: string[]): Promise<number> {
       `[plan ${args.stack}] ${manifests.length} Kubernetes manifests written to ${args.manifests}\n`,
     );
   }
-  return doc.violations.some((v) => v.enforcementLevel === "mandatory")
-    ? exitCodes.blockingViolations
-    : exitCodes.ok;
+  return blocks(doc) ? exitCodes.blockingViolations : exitCodes.ok;
 }
 
 function fail(error: unknown): number {

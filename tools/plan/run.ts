@@ -171,6 +171,11 @@ export async function recordProgram(
   return finish();
 }
 
+/** Whether the plan must fail the pull request: any mandatory violation, from either pass. */
+export function blocks(doc: PlanDocument): boolean {
+  return doc.violations.some((v) => v.enforcementLevel === "mandatory");
+}
+
 /** A finding only the resolved pass makes says so; the preview pass's findings are kept as they are. */
 export const resolvedOnly = "(judged on resolved values)";
 

@@ -35,6 +35,8 @@ function eachAllow(type: string, props: PlainObject, visit: (statement: PlainObj
 }
 
 const adminPolicies = ["arn:aws:iam::aws:policy/AdministratorAccess"];
+/** `*` and `*:*`: every action of every service, security-iam-no-admin-wildcard's finding. */
+const everyAction = (pattern: string) => pattern === "*" || pattern === "*:*";
 
 export const iamNoAdminWildcard = resourceRule({
   id: "security-iam-no-admin-wildcard",
@@ -54,7 +56,7 @@ export const iamNoAdminWildcard = resourceRule({
       return;
     }
     eachAllow(type, props, (statement, label) => {
-      const everything = iamList(statement.Action).filter((a) => a === "*" || a === "*:*");
+      const everything = iamList(statement.Action).filter(everyAction);
       if (everything.length > 0)
         report(`${label} allows ${everything.join(", ")} on ${show(statement.Resource)}`);
       if (statement.NotAction !== undefined) {
@@ -112,10 +114,12 @@ export const iamNoWildcardOnEveryResource = resourceRule({
     eachAllow(type, props, (statement, label) => {
       if (!onEveryResource(statement)) return;
       const wide = iamList(statement.Action).filter((a) => serviceWide.test(a));
-      const escalating = privilegedActions.filter((action) => actionsAdmitting(statement, action).length > 0);
+      const admitting = (action: string) =>
+        actionsAdmitting(statement, action).filter((pattern) => !everyAction(pattern));
+      const escalating = privilegedActions.filter((action) => admitting(action).length > 0);
       if (wide.length > 0) report(`${label} allows ${wide.join(", ")} on every resource`);
       else if (escalating.length > 0) {
-        const patterns = [...new Set(escalating.flatMap((action) => actionsAdmitting(statement, action)))];
+        const patterns = [...new Set(escalating.flatMap(admitting))];
         report(`${label} allows ${patterns.join(", ")} (covers ${escalating.join(", ")}) on every resource`);
       }
     });
