@@ -2,14 +2,21 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { rules } from "../../policies/rules";
 import { configKeyPaths } from "../../stacks/config/schema";
 import { withConfigReference } from "../../tools/docs/configReference";
+import { withPolicyReference } from "../../tools/docs/policyReference";
 import { repoRoot } from "../support/cli";
 
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 
 test("the README's config reference is the one generated from stacks/config", () => {
   assert.equal(readme, withConfigReference(readme), "stale: run `npm run docs`");
+});
+
+test("the README's policy rule table is the one generated from policies/rules, with every rule", () => {
+  assert.equal(readme, withPolicyReference(readme), "stale: run `npm run docs`");
+  for (const rule of rules) assert.ok(readme.includes(`| \`${rule.id}\` |`), rule.id);
 });
 
 test("the config reference documents every key of the schema", () => {

@@ -157,7 +157,7 @@ export const iamIrsaTrustPinned = resourceRule({
   id: "security-iam-irsa-trust-pinned",
   concern: "security",
   family: "IAM",
-  controls: ["EKS Best Practices: IRSA trust scoped to one service account", "CKV_AWS_358"],
+  controls: ["EKS Best Practices: IRSA trust scoped to one service account"],
   description:
     "An IRSA role (trusting an EKS OIDC provider) admits one service account's tokens for STS only: the " +
     "trust statement tests `<issuer>:sub` with StringEquals to system:serviceaccount:<namespace>:<name> and " +
