@@ -1,6 +1,7 @@
 import type { Rule } from "../lib/rule";
 import { costRules } from "./cost";
 import { kubernetesRules } from "./kubernetes";
+import { kubernetesHardeningRules } from "./kubernetesHardening";
 import { dataStoreReliabilityRules } from "./reliability/dataStores";
 import { networkReliabilityRules } from "./reliability/network";
 import { workloadReliabilityRules } from "./reliability/workloads";
@@ -26,6 +27,7 @@ export const rules: readonly Rule[] = [
   ...networkReliabilityRules,
   ...workloadReliabilityRules,
   ...kubernetesRules,
+  ...kubernetesHardeningRules,
   ...costRules,
   ...taggingRules,
 ];

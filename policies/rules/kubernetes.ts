@@ -3,7 +3,7 @@ import { at, items, knownStrings, type PlainObject, show, unknown } from "../lib
 import { type Container, containersOf, podSpec, securitySetting, workloadTypes } from "../lib/workloads";
 
 /** A rule over every container (and init container) of every workload kind. */
-function containerRule<C extends object>(
+export function containerRule<C extends object>(
   spec: Omit<ResourceRuleSpec<C>, "types" | "check" | "concern"> & {
     readonly checkContainer: (
       pod: PlainObject,

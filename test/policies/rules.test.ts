@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { costCases } from "./cases/cost";
 import { kubernetesCases } from "./cases/kubernetes";
+import { kubernetesHardeningCases } from "./cases/kubernetesHardening";
 import { permissionCases } from "./cases/permissions";
 import { reliabilityCases } from "./cases/reliability";
 import type { RuleCase } from "./cases/ruleCase";
@@ -15,6 +16,7 @@ const cases: RuleCase[] = [
   ...permissionCases,
   ...reliabilityCases,
   ...kubernetesCases,
+  ...kubernetesHardeningCases,
   ...costCases,
   ...taggingCases,
 ];
