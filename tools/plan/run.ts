@@ -105,10 +105,11 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
     const previewReview = configuring.then((pack) => reviewStack(pack, preview.wire, "preview"));
     previewReview.catch(() => {}); // awaited below
     const resolved = await record(undefined, resolvedOutputs({ accountId, region }));
-    const configured = await configuring;
+    const earlier = await previewReview;
+    // Resources the resolved values left as they were are not analyzed again: same input, same findings.
     const reviews = {
-      preview: await previewReview,
-      resolved: await reviewStack(configured, resolved.wire, "resolved"),
+      preview: earlier,
+      resolved: await reviewStack(await configuring, resolved.wire, "resolved", earlier),
     };
     return planDocument(project.name, stack, { preview, resolved }, reviews);
   } finally {

@@ -62,6 +62,8 @@ function coverageOf(policies: readonly PolicyInfo[]): PolicySummary["coverage"] 
 export interface PolicyReview {
   readonly summary: PolicySummary;
   readonly violations: Violation[];
+  /** Each resource's Analyze input as JSON, by URN: what a later pass compares against. */
+  readonly analyzed: ReadonlyMap<string, string>;
 }
 
 export type PolicyProgress =
@@ -218,19 +220,24 @@ export async function configurePack(
 
 /**
  * Reviews a recorded program with the configured pack, as `pulumi preview` does: Analyze for every
- * resource in registration order, then AnalyzeStack over the whole stack.
+ * resource in registration order, then AnalyzeStack over the whole stack. Given an `earlier` review
+ * of the same program, a resource whose Analyze input is the same as then is not sent again: the
+ * pack's resource rules would find what they found then (AnalyzeStack always runs in full).
  */
 export async function reviewStack(
   configured: ConfiguredPack,
   graph: WireGraph,
   pass: ReviewPass = "preview",
+  earlier?: PolicyReview,
 ): Promise<PolicyReview> {
   const { pack, options, fixes } = configured;
   const inputs = analyzerInputs(graph, options.context);
-  const total = inputs.each.length + 1;
+  const analyzed = new Map(inputs.each.map((r) => [r.urn, JSON.stringify(r)]));
+  const changed = inputs.each.filter((r) => earlier?.analyzed.get(r.urn) !== analyzed.get(r.urn));
+  const total = changed.length + 1;
   const violations: Violation[] = [];
-  for (let start = 0; start < inputs.each.length; start += concurrency) {
-    const batch = inputs.each.slice(start, start + concurrency);
+  for (let start = 0; start < changed.length; start += concurrency) {
+    const batch = changed.slice(start, start + concurrency);
     const results = await Promise.all(batch.map((r) => pack.analyze(r)));
     results.forEach((diagnostics, i) => {
       // The engine files a resource's diagnostics under that resource, whatever URN the pack names.
@@ -242,5 +249,5 @@ export async function reviewStack(
   for (const d of await pack.analyzeStack(inputs.stack))
     violations.push(violationOf(d, d.urn || stackUrn, fixes));
   options.onProgress?.({ phase: "review", pass, done: total, total });
-  return { summary: configured.summary, violations: violations.sort(byLevelPolicyUrn) };
+  return { summary: configured.summary, violations: violations.sort(byLevelPolicyUrn), analyzed };
 }
