@@ -14,6 +14,21 @@ export type Tier = (typeof tiers)[number];
 export const concerns = ["security", "reliability", "kubernetes", "cost", "tagging"] as const;
 export type Concern = (typeof concerns)[number];
 
+/** The control families coverage is counted by (`plan --json` policy.coverage, the README table). */
+export const families = [
+  "IAM",
+  "KMS",
+  "S3",
+  "data stores",
+  "network",
+  "edge",
+  "Kubernetes",
+  "supply chain",
+  "tagging",
+  "cost",
+] as const;
+export type Family = (typeof families)[number];
+
 export type Level = Exclude<EnforcementLevel, "remediate">;
 
 /** What the pack knows about the stack it reviews: its name and tier (from `crest:tier`). */
@@ -52,6 +67,13 @@ interface RuleBase<C extends object> {
   /** `<concern>-<what>`: the policy name the engine reports and stack config refers to. */
   readonly id: string;
   readonly concern: Concern;
+  /** The control family the rule belongs to. */
+  readonly family: Family;
+  /**
+   * Published controls the rule implements, cited in its description: AWS Foundational Security
+   * Best Practices (`FSBP IAM.1`), CIS AWS Foundations, Checkov (`CKV_AWS_62`), cdk-nag. @default []
+   */
+  readonly controls?: readonly string[];
   /** What the rule requires and how to fix a violation; printed beside every finding. */
   readonly description: string;
   /** Default enforcement per tier. @default { dev: "advisory", prod: "mandatory" } */
@@ -77,6 +99,8 @@ export interface StackRuleSpec<C extends object> extends RuleBase<C> {
 export interface Rule {
   readonly id: string;
   readonly concern: Concern;
+  readonly family: Family;
+  readonly controls: readonly string[];
   readonly description: string;
   readonly kind: "resource" | "stack";
   levelFor(tier: Tier): Level;
@@ -91,7 +115,13 @@ const reasonSchema: PolicyConfigJSONSchema = {
   description: "Why this stack sets the rule differently; the offline plan requires it on every entry.",
 };
 
+/** Tags a policy carries over the wire, so the plan counts coverage from what the pack says. */
+export const tagPrefixes = { family: "family:", control: "control:" } as const;
+
 function common<C extends object>(spec: RuleBase<C>, kind: Rule["kind"]) {
+  const controls = spec.controls ?? [];
+  const description =
+    controls.length > 0 ? `${spec.description} Controls: ${controls.join(", ")}.` : spec.description;
   const levelFor = (tier: Tier): Level => spec.levels?.[tier] ?? defaultLevels[tier];
   const settings = (context: PackContext) => {
     const defaults = spec.config?.defaults(context) ?? ({} as C);
@@ -106,15 +136,28 @@ function common<C extends object>(spec: RuleBase<C>, kind: Rule["kind"]) {
     return {
       policy: {
         name: spec.id,
-        description: spec.description,
+        description,
         enforcementLevel: levelFor(context.tier),
-        tags: [spec.concern],
+        tags: [
+          spec.concern,
+          `${tagPrefixes.family}${spec.family}`,
+          ...controls.map((c) => `${tagPrefixes.control}${c}`),
+        ],
         configSchema: { properties },
       },
       configOf,
     };
   };
-  return { id: spec.id, concern: spec.concern, description: spec.description, kind, levelFor, settings };
+  return {
+    id: spec.id,
+    concern: spec.concern,
+    family: spec.family,
+    controls,
+    description,
+    kind,
+    levelFor,
+    settings,
+  };
 }
 
 function resourceView(

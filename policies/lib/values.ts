@@ -92,3 +92,10 @@ export function parsedJson(value: Plain | undefined): Plain | undefined {
     return undefined;
   }
 }
+
+/** Whether any value inside `value`, at any depth, is not known yet. */
+export function containsUnknown(value: Plain | undefined): boolean {
+  if (value === unknown) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  return isObject(value) && Object.values(value).some(containsUnknown);
+}

@@ -38,6 +38,7 @@ const classList = (description: string) => ({
 
 export const instanceClassAllowList = resourceRule<InstanceClasses>({
   id: "cost-instance-class-allow-list",
+  family: "cost",
   concern: "cost",
   description:
     "Database, cache, broker and node sizes come from the tier's allow-list, so a typo or a copy of prod " +
@@ -84,6 +85,7 @@ export const instanceClassAllowList = resourceRule<InstanceClasses>({
 
 export const natGatewayCount = stackRule<{ maxNatGateways: number }>({
   id: "cost-nat-gateway-count",
+  family: "cost",
   concern: "cost",
   description:
     "A dev stack shares one NAT gateway: each one costs an hourly fee plus data processing, and dev needs no " +
@@ -107,6 +109,7 @@ export const natGatewayCount = stackRule<{ maxNatGateways: number }>({
 
 export const hpaMaxReplicas = resourceRule<{ maxReplicas: number }>({
   id: "cost-hpa-max-replicas",
+  family: "cost",
   concern: "cost",
   description:
     "An autoscaler's ceiling stays under the tier's limit, so a traffic spike or a scaling bug cannot buy " +
@@ -127,6 +130,7 @@ export const hpaMaxReplicas = resourceRule<{ maxReplicas: number }>({
 
 export const nodeGroupMaxSize = resourceRule<{ maxSize: number }>({
   id: "cost-node-group-max-size",
+  family: "cost",
   concern: "cost",
   description:
     "Node groups cannot grow past the tier's ceiling. Fix: lower scalingConfig.maxSize (EKS) or maxSize (Auto " +
@@ -147,6 +151,7 @@ export const nodeGroupMaxSize = resourceRule<{ maxSize: number }>({
 
 export const logRetention = resourceRule<{ maxRetentionDays: number }>({
   id: "cost-log-retention",
+  family: "cost",
   concern: "cost",
   description:
     "Log groups expire their logs: CloudWatch keeps them forever by default and bills every GB-month. Fix: " +
@@ -172,6 +177,7 @@ const enabledRules = (lifecycle: Plain[]) =>
 
 export const s3Lifecycle = stackRule({
   id: "cost-s3-lifecycle",
+  family: "cost",
   concern: "cost",
   description:
     "Every bucket has lifecycle rules that abort abandoned multipart uploads and, when versioned, expire old " +

@@ -1,6 +1,7 @@
 import type { Rule } from "../lib/rule";
 import { costRules } from "./cost";
 import { kubernetesRules } from "./kubernetes";
+import { kubernetesHardeningRules } from "./kubernetesHardening";
 import { dataStoreReliabilityRules } from "./reliability/dataStores";
 import { networkReliabilityRules } from "./reliability/network";
 import { workloadReliabilityRules } from "./reliability/workloads";
@@ -9,6 +10,8 @@ import { dataStoreRules } from "./security/dataStores";
 import { edgeSecurityRules } from "./security/edge";
 import { identitySecurityRules } from "./security/identity";
 import { networkSecurityRules } from "./security/network";
+import { permissionRules } from "./security/permissions";
+import { resourcePolicyRules } from "./security/resourcePolicies";
 import { taggingRules } from "./tagging";
 
 /** Every rule of the pack, grouped by concern. */
@@ -18,10 +21,13 @@ export const rules: readonly Rule[] = [
   ...networkSecurityRules,
   ...edgeSecurityRules,
   ...identitySecurityRules,
+  ...permissionRules,
+  ...resourcePolicyRules,
   ...dataStoreReliabilityRules,
   ...networkReliabilityRules,
   ...workloadReliabilityRules,
   ...kubernetesRules,
+  ...kubernetesHardeningRules,
   ...costRules,
   ...taggingRules,
 ];

@@ -3,7 +3,7 @@ import { at, items, knownStrings, type PlainObject, show, unknown } from "../lib
 import { type Container, containersOf, podSpec, securitySetting, workloadTypes } from "../lib/workloads";
 
 /** A rule over every container (and init container) of every workload kind. */
-function containerRule<C extends object>(
+export function containerRule<C extends object>(
   spec: Omit<ResourceRuleSpec<C>, "types" | "check" | "concern"> & {
     readonly checkContainer: (
       pod: PlainObject,
@@ -27,6 +27,8 @@ function containerRule<C extends object>(
 
 export const runAsNonRoot = containerRule({
   id: "kubernetes-run-as-non-root",
+  family: "Kubernetes",
+  controls: ["PSS restricted: runAsNonRoot", "CKV_K8S_23"],
   description:
     "Containers run as a non-root user. Fix: set securityContext.runAsNonRoot: true and a non-zero runAsUser " +
     "(on the pod or the container), and build the image with a USER that is not root.",
@@ -41,6 +43,8 @@ export const runAsNonRoot = containerRule({
 
 export const readOnlyRootFilesystem = containerRule({
   id: "kubernetes-read-only-root-fs",
+  family: "Kubernetes",
+  controls: ["kube-score container-security-context-readonlyrootfilesystem", "CKV_K8S_22"],
   description:
     "Containers cannot write to their image's filesystem. Fix: set securityContext.readOnlyRootFilesystem: true " +
     "and mount an emptyDir where the process needs scratch space (e.g. /tmp).",
@@ -54,6 +58,8 @@ export const readOnlyRootFilesystem = containerRule({
 
 export const resourceRequestsAndLimits = containerRule<{ requireCpuLimit: boolean }>({
   id: "kubernetes-resources",
+  family: "Kubernetes",
+  controls: ["kube-score container-resources"],
   description:
     "Containers declare CPU and memory requests (so the scheduler and the HPA see them) and limits (so one pod " +
     "cannot starve its node). Fix: set resources.requests.cpu/memory and resources.limits.memory (and " +
@@ -86,6 +92,8 @@ export const resourceRequestsAndLimits = containerRule<{ requireCpuLimit: boolea
 
 export const imagePinned = containerRule<{ requireDigest: boolean }>({
   id: "kubernetes-image-pinned",
+  family: "supply chain",
+  controls: ["kube-score container-image-tag", "CKV_K8S_43"],
   description:
     "Images are pinned to a version: never `:latest` or untagged, so every rollout runs what was reviewed. " +
     "Fix: reference images by an immutable tag (the build's version or commit) or by digest (@sha256:…).",
@@ -110,6 +118,8 @@ const dangerousCapabilities = ["ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "S
 
 export const noPrivilegedContainers = containerRule({
   id: "kubernetes-no-privileged",
+  family: "Kubernetes",
+  controls: ["PSS baseline: privileged containers", "CKV_K8S_16"],
   description:
     "No container is privileged, can escalate privileges or adds node-level capabilities. Fix: remove " +
     'privileged: true, set allowPrivilegeEscalation: false and capabilities.drop: ["ALL"], adding back only ' +
@@ -130,6 +140,8 @@ export const noPrivilegedContainers = containerRule({
 
 export const noHostNamespaces = resourceRule({
   id: "kubernetes-no-host-namespaces",
+  family: "Kubernetes",
+  controls: ["PSS baseline: host namespaces"],
   concern: "kubernetes",
   description:
     "Pods do not share the node's network, process or IPC namespaces, nor mount its filesystem. Fix: remove " +

@@ -7,6 +7,7 @@ const taggableAws = (type: string) => type.startsWith("aws:") && isTaggable(type
 
 export const requiredTags = resourceRule<{ tags: string[] }>({
   id: "tagging-required-tags",
+  family: "tagging",
   concern: "tagging",
   description:
     "Every taggable AWS resource carries the owner, environment and cost-center tags, for cost reports and " +
@@ -39,6 +40,7 @@ export const requiredTags = resourceRule<{ tags: string[] }>({
 
 export const environmentTagMatchesStack = resourceRule<{ environment: string }>({
   id: "tagging-environment-matches-stack",
+  family: "tagging",
   concern: "tagging",
   description:
     "The environment tag names the stack the resource belongs to, so a copied stack file or provider does not " +

@@ -3,9 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { externalPins } from "../../infra/lib/pins";
+import { rules } from "../../policies/rules";
 import { configKeyPaths } from "../../stacks/config/schema";
 import { withConfigReference } from "../../tools/docs/configReference";
 import { withExternalVersions } from "../../tools/docs/externalVersions";
+import { withPolicyReference } from "../../tools/docs/policyReference";
 import { repoRoot } from "../support/cli";
 
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
@@ -18,6 +20,11 @@ test("the README's external versions table is the one generated from the pin reg
   assert.equal(readme, withExternalVersions(readme), "stale: run `npm run docs`");
   for (const pin of externalPins())
     assert.ok(readme.includes(`| \`${pin.value}\` | <${pin.source}> |`), pin.name);
+});
+
+test("the README's policy rule table is the one generated from policies/rules, with every rule", () => {
+  assert.equal(readme, withPolicyReference(readme), "stale: run `npm run docs`");
+  for (const rule of rules) assert.ok(readme.includes(`| \`${rule.id}\` |`), rule.id);
 });
 
 test("the config reference documents every key of the schema", () => {

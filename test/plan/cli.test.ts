@@ -61,6 +61,7 @@ for (const [stack, run, azs, nats] of [
       "policy",
       "violations",
       "summary",
+      "passes",
     ]);
     assert.equal(doc.stack, stack);
     assert.equal(doc.project, "crest");

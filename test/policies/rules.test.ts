@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { costCases } from "./cases/cost";
 import { kubernetesCases } from "./cases/kubernetes";
+import { kubernetesHardeningCases } from "./cases/kubernetesHardening";
+import { permissionCases } from "./cases/permissions";
 import { reliabilityCases } from "./cases/reliability";
 import type { RuleCase } from "./cases/ruleCase";
 import { securityCases } from "./cases/security";
@@ -11,8 +13,10 @@ import { startPolicySession } from "./session";
 
 const cases: RuleCase[] = [
   ...securityCases,
+  ...permissionCases,
   ...reliabilityCases,
   ...kubernetesCases,
+  ...kubernetesHardeningCases,
   ...costCases,
   ...taggingCases,
 ];
@@ -51,6 +55,20 @@ for (const c of cases) {
       }
     }
   });
+
+  if (c.resolvedOnly) {
+    test(`${c.rule} waits for known values: its violating fixtures pass while their values are unknown`, async () => {
+      const pack = await session;
+      for (const failing of c.failing) {
+        const violations = await pack.review(allUnknown(failing.fixture), c.config);
+        assert.deepEqual(
+          violations.filter((v) => v.policy === c.rule || /can't run/.test(v.message)),
+          [],
+          `${failing.finding} as a preview has it`,
+        );
+      }
+    });
+  }
 
   test(`${c.rule} passes compliant fixtures, also while their values are unknown`, async () => {
     const pack = await session;

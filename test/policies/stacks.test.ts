@@ -41,15 +41,59 @@ test("prod: the checked-in stack passes every rule, all mandatory but the dev-on
   const { code, doc, stderr } = await prod;
   assert.equal(code, 0, stderr);
   assert.deepEqual(doc?.violations, []);
-  assert.deepEqual(doc?.policy.rules, { mandatory: 48, advisory: 0, disabled: 1 });
+  assert.deepEqual(doc?.policy.rules, { mandatory: 67, advisory: 0, disabled: 1 });
   assert.equal(doc?.policy.configFile, "policies/config/prod.json");
-  assert.match(stderr, /policy pack crest@0\.1\.0: 49 rules configured/);
+  assert.match(stderr, /policy pack crest@0\.1\.0: 68 rules configured/);
+});
+
+// Bucket, role, trust and secret policies built from ARNs; dev has no cross-region replica.
+for (const [stack, run, previewDocuments] of [
+  ["prod", prod, 18],
+  ["dev", dev, 16],
+] as const) {
+  test(`${stack}: the resolved pass leaves no policy document unknown, only values from outside the program`, async () => {
+    const { doc, stdout, markdown } = await run;
+    const passes = doc?.passes;
+    assert.equal(passes?.preview.unknownPolicyDocuments, previewDocuments);
+    assert.equal(passes?.resolved.unknownPolicyDocuments, 0);
+    // What stays unknown is the image digest (the registry gives it) and names derived from it.
+    for (const path of passes?.resolved.unknown ?? [])
+      assert.match(
+        path,
+        /\(kubernetes:(apps|batch)\/v1:(Deployment|Job)\) (spec\.template\.spec\.(init)?[cC]ontainers\[\]\.image|metadata\.name)$/,
+      );
+    const line = `judged twice: preview ${passes?.preview.unknownInputs} inputs unknown (${previewDocuments} policy documents); resolved ${passes?.resolved.unknownInputs} inputs unknown (0 policy documents)`;
+    assert.ok(stdout.includes(line), "console");
+    assert.ok(markdown?.includes(line), "Markdown");
+  });
+}
+
+test("policy.coverage counts each family's rules and the controls they cite", async () => {
+  const { doc } = await prod;
+  const coverage = doc?.policy.coverage ?? {};
+  assert.deepEqual(Object.keys(coverage), [
+    "cost",
+    "data stores",
+    "edge",
+    "IAM",
+    "KMS",
+    "Kubernetes",
+    "network",
+    "S3",
+    "supply chain",
+    "tagging",
+  ]);
+  assert.equal(
+    Object.values(coverage).reduce((sum, family) => sum + family.rules, 0),
+    68,
+  );
+  assert.ok(coverage.IAM?.controls.includes("FSBP IAM.1") && coverage.S3?.controls.includes("FSBP S3.5"));
 });
 
 test("dev: no mandatory violation; the advisory ones are listed with their fix", async () => {
   const { code, doc, stdout, markdown, stderr } = await dev;
   assert.equal(code, 0, stderr);
-  assert.deepEqual(doc?.policy.rules, { mandatory: 0, advisory: 47, disabled: 2 });
+  assert.deepEqual(doc?.policy.rules, { mandatory: 0, advisory: 66, disabled: 2 });
   const violations = doc?.violations ?? [];
   for (const v of violations) {
     assert.equal(v.enforcementLevel, "advisory");

@@ -2,12 +2,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { withConfigReference } from "./configReference";
 import { withExternalVersions } from "./externalVersions";
+import { withPolicyReference } from "./policyReference";
 
-// Regenerates the README's generated blocks: the config reference (stacks/config) and the external
-// versions (infra/lib/pins.ts). `--check` fails when either is stale.
+// Regenerates the README's generated blocks: the config reference (stacks/config), the external
+// versions (infra/lib/pins.ts) and the policy rules (policies/rules). `--check` fails when one is stale.
 const readmePath = resolve(__dirname, "../../README.md");
 const readme = readFileSync(readmePath, "utf8");
-const updated = withExternalVersions(withConfigReference(readme));
+const updated = withPolicyReference(withExternalVersions(withConfigReference(readme)));
 if (process.argv.includes("--check")) {
   if (updated !== readme) {
     process.stderr.write("README.md's generated tables are stale: run `npm run docs`\n");

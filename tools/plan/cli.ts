@@ -8,7 +8,7 @@ import { UsageError } from "./project";
 import { ProviderCheckError } from "./providerChecks";
 import type { RecordedResource } from "./recorder";
 import { formatJson, formatMarkdown, formatSummary } from "./report";
-import { type PolicyProgress, runPlan } from "./run";
+import { blocks, type PolicyProgress, runPlan } from "./run";
 
 /** Exit codes, as documented in the README. */
 export const exitCodes = { ok: 0, blockingViolations: 1, badInput: 2, programError: 3 } as const;
@@ -68,9 +68,13 @@ function policyProgress(stack: string): (event: PolicyProgress) => void {
       if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
       process.stderr.write(`[plan ${stack}] policy pack ${event.pack}: ${event.rules} rules configured\n`);
     } else if (process.stderr.isTTY) {
-      process.stderr.write(`\r\x1b[K[plan ${stack}] policy review ${event.done}/${event.total}`);
+      process.stderr.write(
+        `\r\x1b[K[plan ${stack}] policy review (${event.pass}) ${event.done}/${event.total}`,
+      );
     } else if (event.done === event.total) {
-      process.stderr.write(`[plan ${stack}] policy review: ${event.total - 1} resources and the stack\n`);
+      process.stderr.write(
+        `[plan ${stack}] policy review (${event.pass}): ${event.total - 1} resources and the stack\n`,
+      );
     }
   };
 }
@@ -110,9 +114,7 @@ async function main(argv: string[]): Promise<number> {
       `[plan ${args.stack}] ${manifests.length} Kubernetes manifests written to ${args.manifests}\n`,
     );
   }
-  return doc.violations.some((v) => v.enforcementLevel === "mandatory")
-    ? exitCodes.blockingViolations
-    : exitCodes.ok;
+  return blocks(doc) ? exitCodes.blockingViolations : exitCodes.ok;
 }
 
 function fail(error: unknown): number {

@@ -20,8 +20,9 @@ export interface RecordedResource {
 }
 
 /**
- * Outputs a test wants known although a preview would leave them unknown, e.g. a generated
- * password, to prove it is still rendered as a secret. The plan itself never sets any.
+ * Outputs to make known although a preview would leave them unknown: the plan's resolved pass
+ * (resolvedOutputs.ts), or a test that wants e.g. a generated password known, to prove it is still
+ * rendered as a secret. A string `id` among them becomes the resource's id.
  */
 export type ComputedOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
 
@@ -105,7 +106,12 @@ export function startRecording(
 
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: undefined, state: { ...previewState(args), ...computedOutputs(args) } }),
+      newResource: (args) => {
+        const computed = computedOutputs(args);
+        // An `id` among the computed outputs is the resource's id; otherwise it stays unknown.
+        const id = typeof computed.id === "string" ? computed.id : undefined;
+        return { id, state: { ...previewState(args), ...computed } };
+      },
       call: (args) => {
         throw new Error(
           `invoke ${args.token} reached the mocked cloud: the offline plan has no cloud access, so a ` +

@@ -85,7 +85,7 @@ export function formatSummary(doc: PlanDocument): string {
     lines.push("");
   }
   lines.push("Outputs", ...outputLines(doc.outputs).map((l) => `  ${l}`), "");
-  lines.push(policyLine(doc), `  ${packLine(doc)}`);
+  lines.push(policyLine(doc), `  ${packLine(doc)}`, `  ${passesLine(doc)}`);
   for (const s of doc.policy.stackSettings)
     lines.push(`  set for this stack: ${s.policy} (${s.enforcementLevel}): ${s.reason}`);
   for (const v of doc.violations) {
@@ -98,6 +98,13 @@ export function formatSummary(doc: PlanDocument): string {
 function policyLine(doc: PlanDocument): string {
   const mandatory = doc.violations.filter((v) => v.enforcementLevel === "mandatory").length;
   return `Policy: ${doc.violations.length} violations (${mandatory} mandatory)`;
+}
+
+/** What each pass left unknown, so a reader knows how much the pack could judge. */
+function passesLine({ passes }: PlanDocument): string {
+  const pass = (name: string, p: PlanDocument["passes"]["preview"]) =>
+    `${name} ${p.unknownInputs} inputs unknown (${p.unknownPolicyDocuments} policy documents)`;
+  return `judged twice: ${pass("preview", passes.preview)}; ${pass("resolved", passes.resolved)}`;
 }
 
 function packLine({ policy }: PlanDocument): string {
@@ -119,7 +126,12 @@ function cell(text: string): string {
 
 /** Violations first (mandatory, then advisory), each with its fix; then what the stack set differently. */
 function policySection(doc: PlanDocument): string[] {
-  const lines = ["### Policy", "", `${policyLine(doc)} — ${cell(packLine(doc))}.`, ""];
+  const lines = [
+    "### Policy",
+    "",
+    `${policyLine(doc)} — ${cell(packLine(doc))}; ${cell(passesLine(doc))}.`,
+    "",
+  ];
   if (doc.violations.length > 0) {
     lines.push(
       "| Level | Policy | Resource | Finding | Requirement and fix |",

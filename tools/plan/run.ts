@@ -5,6 +5,7 @@ import { resolveStackConfig } from "../../stacks/config/load";
 import { crossStackProblems } from "../../stacks/config/siblings";
 import { PolicyPackProcess, type StackContext } from "../policy/pack";
 import {
+  byLevelPolicyUrn,
   configurePack,
   type PolicyProgress,
   type PolicyReview,
@@ -15,6 +16,8 @@ import {
 import { readOtherStacks, readProject, readStackSettings } from "./project";
 import { checkProviderInputs, ProviderCheckError } from "./providerChecks";
 import { type ComputedOutputs, type RecordedResource, type Recording, startRecording } from "./recorder";
+import { resolvedOutputs } from "./resolvedOutputs";
+import { type PassSummary, passSummary } from "./unknowns";
 
 export type { PolicyProgress, PolicySummary, Violation };
 
@@ -28,6 +31,11 @@ export interface PlanDocument {
   readonly policy: PolicySummary;
   readonly violations: Violation[];
   readonly summary: { readonly resourceCount: number; readonly byType: Record<string, number> };
+  /**
+   * What each pass left unknown: `preview` is the program as a preview sees it (the resources above);
+   * `resolved` the same program with realistic outputs for computed values (resolvedOutputs.ts).
+   */
+  readonly passes: { readonly preview: PassSummary; readonly resolved: PassSummary };
 }
 
 export interface PlanOptions {
@@ -62,7 +70,7 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
   const project = readProject(root);
   const configDir = options.configDir ?? root;
   const settings = readStackSettings(configDir, stack);
-  resolveStackConfig(stack, settings.config);
+  const { accountId, region } = resolveStackConfig(stack, settings.config);
   // The program sees only its own stack's config; the plan, which sees the stack files, checks
   // what two stacks may not share.
   const others = readOtherStacks(configDir, stack).stacks;
@@ -87,35 +95,38 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
     }),
   );
   configuring.catch(() => {}); // awaited below, once the program has run
-  let recording: Recording;
+  const closePack = () =>
+    starting.then(
+      (pack) => pack.close(),
+      () => {},
+    );
   try {
     const program = await programOf(root, project.main);
-    recording = await recordProgram(project.name, stack, program, {
-      config: settings.config,
-      secretKeys: settings.secretKeys,
-      onRegister: options.onRegister,
-      computedOutputs: options.computedOutputs,
-    });
+    const record = (onRegister: PlanOptions["onRegister"], computedOutputs?: ComputedOutputs) =>
+      recordProgram(project.name, stack, program, {
+        config: settings.config,
+        secretKeys: settings.secretKeys,
+        onRegister,
+        computedOutputs,
+      });
+    const preview = await record(options.onRegister, options.computedOutputs);
     // What the mocks accepted but AWS or a provider would refuse fails the plan like a program error.
-    const refused = await checkProviderInputs(recording.resources);
+    const refused = await checkProviderInputs(preview.resources);
     if (refused.length > 0) throw new ProviderCheckError(refused);
-  } catch (error) {
-    starting.then(
-      (pack) => pack.close(),
-      () => {},
-    );
-    throw error;
-  }
-  let review: PolicyReview;
-  try {
-    review = await reviewStack(await configuring, recording.wire);
+    // The pack reviews the preview pass while this process records the resolved one.
+    const previewReview = configuring.then((pack) => reviewStack(pack, preview.wire, "preview"));
+    previewReview.catch(() => {}); // awaited below
+    const resolved = await record(undefined, resolvedOutputs({ accountId, region }));
+    const earlier = await previewReview;
+    // Resources the resolved values left as they were are not analyzed again: same input, same findings.
+    const reviews = {
+      preview: earlier,
+      resolved: await reviewStack(await configuring, resolved.wire, "resolved", earlier),
+    };
+    return planDocument(project.name, stack, { preview, resolved }, reviews);
   } finally {
-    starting.then(
-      (pack) => pack.close(),
-      () => {},
-    );
+    closePack();
   }
-  return planDocument(project.name, stack, recording, review);
 }
 
 async function programOf(root: string, main: string): Promise<() => unknown> {
@@ -173,12 +184,30 @@ export async function recordProgram(
   return finish();
 }
 
+/** Whether the plan must fail the pull request: any mandatory violation, from either pass. */
+export function blocks(doc: PlanDocument): boolean {
+  return doc.violations.some((v) => v.enforcementLevel === "mandatory");
+}
+
+/** A finding only the resolved pass makes says so; the preview pass's findings are kept as they are. */
+export const resolvedOnly = "(judged on resolved values)";
+
+function mergedViolations(reviews: Record<"preview" | "resolved", PolicyReview>): Violation[] {
+  const key = (v: Violation) => `${v.policy}\n${v.urn}\n${v.message}`;
+  const seen = new Set(reviews.preview.violations.map(key));
+  const added = reviews.resolved.violations
+    .filter((v) => !seen.has(key(v)))
+    .map((v) => ({ ...v, message: `${v.message} ${resolvedOnly}` }));
+  return [...reviews.preview.violations, ...added].sort(byLevelPolicyUrn);
+}
+
 function planDocument(
   project: string,
   stack: string,
-  { resources, outputs }: Recording,
-  review: PolicyReview,
+  recordings: Record<"preview" | "resolved", Recording>,
+  reviews: Record<"preview" | "resolved", PolicyReview>,
 ): PlanDocument {
+  const { resources, outputs } = recordings.preview;
   const byType: Record<string, number> = {};
   for (const r of resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
   return {
@@ -186,11 +215,15 @@ function planDocument(
     project,
     resources,
     outputs,
-    policy: review.summary,
-    violations: review.violations,
+    policy: reviews.preview.summary,
+    violations: mergedViolations(reviews),
     summary: {
       resourceCount: resources.length,
       byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))),
+    },
+    passes: {
+      preview: passSummary(resources, false),
+      resolved: passSummary(recordings.resolved.resources, true),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { createInterface } from "node:readline";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -142,6 +143,8 @@ export class PolicyPackProcess {
   ) {}
 
   static start(packDir: string, context: StackContext): Promise<PolicyPackProcess> {
+    // Node resolves a pack's own modules from its real location, so a symlinked pack does too.
+    packDir = realpathSync(packDir);
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
     // The first argument is the engine's address; run-policy-pack drops it, as there is no engine here.
     const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {

@@ -35,16 +35,48 @@ export interface PolicySummary {
     readonly enforcementLevel: EnforcementLevel;
     readonly reason: string;
   }[];
+  /** Per control family (from each policy's `family:` tag): its rules and the published controls they cite. */
+  readonly coverage: Readonly<
+    Record<string, { readonly rules: number; readonly controls: readonly string[] }>
+  >;
+}
+
+/** Counts the pack's rules and cited controls per family, from the tags GetAnalyzerInfo lists. */
+function coverageOf(policies: readonly PolicyInfo[]): PolicySummary["coverage"] {
+  const families = new Map<string, { rules: number; controls: Set<string> }>();
+  for (const policy of policies) {
+    const family = policy.tags.find((t) => t.startsWith("family:"))?.slice("family:".length) ?? "(none)";
+    const entry = families.get(family) ?? { rules: 0, controls: new Set<string>() };
+    entry.rules++;
+    for (const tag of policy.tags)
+      if (tag.startsWith("control:")) entry.controls.add(tag.slice("control:".length));
+    families.set(family, entry);
+  }
+  return Object.fromEntries(
+    [...families.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([family, { rules, controls }]) => [family, { rules, controls: [...controls].sort() }]),
+  );
 }
 
 export interface PolicyReview {
   readonly summary: PolicySummary;
   readonly violations: Violation[];
+  /** Each resource's Analyze input as JSON, by URN: what a later pass compares against. */
+  readonly analyzed: ReadonlyMap<string, string>;
 }
 
 export type PolicyProgress =
   | { readonly phase: "configured"; readonly pack: string; readonly rules: number }
-  | { readonly phase: "review"; readonly done: number; readonly total: number };
+  | {
+      readonly phase: "review";
+      /** Which recording of the program is reviewed: as a preview has it, or with resolved values. */
+      readonly pass: ReviewPass;
+      readonly done: number;
+      readonly total: number;
+    };
+
+export type ReviewPass = "preview" | "resolved";
 
 export interface ReviewOptions {
   readonly root: string;
@@ -121,7 +153,7 @@ function violationOf(d: Diagnostic, urn: string, fixes: ReadonlyMap<string, stri
   };
 }
 
-const byLevelPolicyUrn = (a: Violation, b: Violation) =>
+export const byLevelPolicyUrn = (a: Violation, b: Violation) =>
   a.enforcementLevel.localeCompare(b.enforcementLevel) * -1 ||
   a.policy.localeCompare(b.policy) ||
   a.urn.localeCompare(b.urn) ||
@@ -181,31 +213,41 @@ export async function configurePack(
           "advisory",
         reason: entry.reason ?? "",
       })),
+      coverage: coverageOf(info.policies),
     },
   };
 }
 
 /**
  * Reviews a recorded program with the configured pack, as `pulumi preview` does: Analyze for every
- * resource in registration order, then AnalyzeStack over the whole stack.
+ * resource in registration order, then AnalyzeStack over the whole stack. Given an `earlier` review
+ * of the same program, a resource whose Analyze input is the same as then is not sent again: the
+ * pack's resource rules would find what they found then (AnalyzeStack always runs in full).
  */
-export async function reviewStack(configured: ConfiguredPack, graph: WireGraph): Promise<PolicyReview> {
+export async function reviewStack(
+  configured: ConfiguredPack,
+  graph: WireGraph,
+  pass: ReviewPass = "preview",
+  earlier?: PolicyReview,
+): Promise<PolicyReview> {
   const { pack, options, fixes } = configured;
   const inputs = analyzerInputs(graph, options.context);
-  const total = inputs.each.length + 1;
+  const analyzed = new Map(inputs.each.map((r) => [r.urn, JSON.stringify(r)]));
+  const changed = inputs.each.filter((r) => earlier?.analyzed.get(r.urn) !== analyzed.get(r.urn));
+  const total = changed.length + 1;
   const violations: Violation[] = [];
-  for (let start = 0; start < inputs.each.length; start += concurrency) {
-    const batch = inputs.each.slice(start, start + concurrency);
+  for (let start = 0; start < changed.length; start += concurrency) {
+    const batch = changed.slice(start, start + concurrency);
     const results = await Promise.all(batch.map((r) => pack.analyze(r)));
     results.forEach((diagnostics, i) => {
       // The engine files a resource's diagnostics under that resource, whatever URN the pack names.
       for (const d of diagnostics) violations.push(violationOf(d, batch[i]?.urn ?? d.urn, fixes));
     });
-    options.onProgress?.({ phase: "review", done: start + batch.length, total });
+    options.onProgress?.({ phase: "review", pass, done: start + batch.length, total });
   }
   const stackUrn = graph.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
   for (const d of await pack.analyzeStack(inputs.stack))
     violations.push(violationOf(d, d.urn || stackUrn, fixes));
-  options.onProgress?.({ phase: "review", done: total, total });
-  return { summary: configured.summary, violations: violations.sort(byLevelPolicyUrn) };
+  options.onProgress?.({ phase: "review", pass, done: total, total });
+  return { summary: configured.summary, violations: violations.sort(byLevelPolicyUrn), analyzed };
 }

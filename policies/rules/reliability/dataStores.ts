@@ -5,6 +5,8 @@ import { at, show, unknown } from "../../lib/values";
 
 export const redisFailover = resourceRule<{ minReplicasPerShard: number }>({
   id: "reliability-redis-failover",
+  family: "data stores",
+  controls: ["FSBP ElastiCache.3"],
   concern: "reliability",
   description:
     "Redis/Valkey fails over to a replica in another AZ by itself. Fix: set automaticFailoverEnabled: true, " +
@@ -41,6 +43,8 @@ export const redisFailover = resourceRule<{ minReplicasPerShard: number }>({
 
 export const databaseMultiAz = stackRule<{ minInstances: number; minAvailabilityZones: number }>({
   id: "reliability-database-multi-az",
+  family: "data stores",
+  controls: ["FSBP RDS.15"],
   concern: "reliability",
   description:
     "Every Aurora cluster has a reader in another AZ to fail over to (and RDS instances run Multi-AZ). Fix: " +
@@ -91,6 +95,8 @@ export const databaseMultiAz = stackRule<{ minInstances: number; minAvailability
 
 export const backupRetention = resourceRule<{ minBackupDays: number; minSnapshotDays: number }>({
   id: "reliability-backup-retention",
+  family: "data stores",
+  controls: ["FSBP RDS.11", "FSBP ElastiCache.1"],
   concern: "reliability",
   description:
     "Databases keep point-in-time backups and caches keep snapshots for the tier's minimum. Fix: raise " +
@@ -144,6 +150,8 @@ const statefulTypes = [
 
 export const deletionProtection = resourceRule<{ requirePulumiProtect: boolean }>({
   id: "reliability-deletion-protection",
+  family: "data stores",
+  controls: ["FSBP RDS.7"],
   concern: "reliability",
   description:
     "Stateful resources cannot be deleted by accident: Pulumi protect on, the service's own deletion " +
@@ -188,6 +196,7 @@ function serverProperties(text: string): Map<string, string> {
 
 export const kafkaReplication = resourceRule<{ minReplicationFactor: number; minInsyncReplicas: number }>({
   id: "reliability-kafka-replication",
+  family: "data stores",
   concern: "reliability",
   description:
     "Kafka keeps every acknowledged write on several brokers in different AZs. Fix: brokers ≥ the replication " +
@@ -238,6 +247,8 @@ export const kafkaReplication = resourceRule<{ minReplicationFactor: number; min
 
 export const s3Versioning = stackRule({
   id: "reliability-s3-versioning",
+  family: "S3",
+  controls: ["FSBP S3.14"],
   concern: "reliability",
   description:
     'Every bucket keeps old versions of its objects. Fix: add an aws.s3.BucketVersioning with status "Enabled" ' +

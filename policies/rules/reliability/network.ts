@@ -3,6 +3,7 @@ import { type Rule, stackRule } from "../../lib/rule";
 
 export const natGatewayPerAz = stackRule({
   id: "reliability-nat-gateway-per-az",
+  family: "network",
   concern: "reliability",
   description:
     "Each AZ's private subnets reach the internet through a NAT gateway in the same AZ, so losing one AZ " +

@@ -46,6 +46,8 @@ function budgetsOf(stack: StackView, deployment: StackResourceView): StackResour
 
 export const deploymentReplicas = stackRule<{ minReplicas: number }>({
   id: "reliability-deployment-replicas",
+  family: "Kubernetes",
+  controls: ["kube-score deployment-replicas"],
   concern: "reliability",
   description:
     "Every Deployment runs at least two pods: one pod is one node or one rollout away from an outage. Fix: " +
@@ -77,6 +79,8 @@ export const deploymentReplicas = stackRule<{ minReplicas: number }>({
 
 export const probes = resourceRule<{ requireLivenessProbe: boolean }>({
   id: "reliability-probes",
+  family: "Kubernetes",
+  controls: ["kube-score pod-probes"],
   concern: "reliability",
   description:
     "Every long-running container has a readiness probe (no traffic before it is ready) and a liveness probe " +
@@ -101,6 +105,8 @@ export const probes = resourceRule<{ requireLivenessProbe: boolean }>({
 
 export const podDisruptionBudget = stackRule({
   id: "reliability-pod-disruption-budget",
+  family: "Kubernetes",
+  controls: ["kube-score deployment-has-poddisruptionbudget"],
   concern: "reliability",
   description:
     "Every Deployment has a PodDisruptionBudget, so node drains and upgrades never take all its pods at once. " +
@@ -124,6 +130,7 @@ export const podDisruptionBudget = stackRule({
 
 export const hpaBounds = resourceRule<{ minReplicas: number }>({
   id: "reliability-hpa-bounds",
+  family: "Kubernetes",
   concern: "reliability",
   description:
     "HorizontalPodAutoscalers have minReplicas ≤ maxReplicas, and keep at least the tier's minimum of pods " +
@@ -149,6 +156,7 @@ export const hpaBounds = resourceRule<{ minReplicas: number }>({
 
 export const topologySpread = resourceRule<{ topologyKey: string }>({
   id: "reliability-topology-spread",
+  family: "Kubernetes",
   concern: "reliability",
   description:
     "Pods of a Deployment spread across availability zones, so one AZ's loss leaves the others serving. Fix: " +

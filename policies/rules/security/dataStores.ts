@@ -17,6 +17,8 @@ const atRest: Readonly<Record<string, { readonly flag?: string; readonly key: st
 
 export const encryptionAtRest = resourceRule<{ requireCustomerManagedKey: boolean }>({
   id: "security-encryption-at-rest",
+  family: "data stores",
+  controls: ["FSBP RDS.3", "FSBP ElastiCache.4", "CKV_AWS_149", "CKV_AWS_158"],
   concern: "security",
   description:
     "Every data store, volume, secret and log group is encrypted at rest with a customer-managed KMS key. " +
@@ -47,6 +49,8 @@ export const encryptionAtRest = resourceRule<{ requireCustomerManagedKey: boolea
 
 export const redisTls = resourceRule({
   id: "security-redis-tls",
+  family: "data stores",
+  controls: ["FSBP ElastiCache.5"],
   concern: "security",
   description:
     "Redis/Valkey accepts TLS connections only. Fix: set transitEncryptionEnabled: true and " +
@@ -63,6 +67,8 @@ export const redisTls = resourceRule({
 
 export const redisAuth = resourceRule({
   id: "security-redis-auth",
+  family: "data stores",
+  controls: ["FSBP ElastiCache.6"],
   concern: "security",
   description:
     "Redis/Valkey requires clients to authenticate. Fix: set authToken from a generated secret " +
@@ -80,6 +86,8 @@ export const redisAuth = resourceRule({
 
 export const kafkaTls = resourceRule({
   id: "security-kafka-tls",
+  family: "data stores",
+  controls: ["FSBP MSK.1"],
   concern: "security",
   description:
     "Kafka (MSK) encrypts client and broker traffic and authenticates clients. Fix: leave " +
@@ -114,6 +122,7 @@ function tlsParameter(engine: string): { name: string; on: readonly string[] } |
 
 export const databaseTls = stackRule({
   id: "security-database-tls",
+  family: "data stores",
   concern: "security",
   description:
     "Aurora clusters refuse connections without TLS 1.2+. Fix: give the cluster a cluster parameter group " +
@@ -154,6 +163,8 @@ export const databaseTls = stackRule({
 
 export const dataStorePrivate = resourceRule({
   id: "security-data-store-private",
+  family: "data stores",
+  controls: ["FSBP RDS.2"],
   concern: "security",
   description:
     "Databases and brokers are reachable from inside the VPC only. Fix: set publiclyAccessible: false on " +
@@ -171,6 +182,8 @@ export const dataStorePrivate = resourceRule({
 
 export const kmsKeyRotation = resourceRule<{ maxRotationPeriodDays: number }>({
   id: "security-kms-key-rotation",
+  family: "KMS",
+  controls: ["FSBP KMS.4", "CKV_AWS_7"],
   concern: "security",
   description:
     "Symmetric customer-managed KMS keys rotate automatically. Fix: set enableKeyRotation: true " +

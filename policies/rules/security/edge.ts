@@ -23,6 +23,7 @@ const redirectsToHttps = (action: Plain) =>
 
 export const albTls = resourceRule<{ allowedSslPolicies: string[] }>({
   id: "security-alb-tls",
+  family: "edge",
   concern: "security",
   description:
     "Load balancer listeners serve TLS 1.2+ only: HTTPS listeners use an allowed TLS policy, HTTP listeners " +
@@ -62,6 +63,8 @@ export const albTls = resourceRule<{ allowedSslPolicies: string[] }>({
 
 export const albDropInvalidHeaders = resourceRule({
   id: "security-alb-drop-invalid-headers",
+  family: "edge",
+  controls: ["FSBP ELB.4"],
   concern: "security",
   description:
     "Application load balancers drop HTTP headers with invalid names instead of passing them to the " +
@@ -90,6 +93,8 @@ const httpsViewerPolicies = ["redirect-to-https", "https-only"];
 
 export const cloudFrontTls = resourceRule<{ minimumProtocolVersion: string }>({
   id: "security-cloudfront-tls",
+  family: "edge",
+  controls: ["FSBP CloudFront.3", "FSBP CloudFront.10"],
   concern: "security",
   description:
     "CloudFront serves viewers over HTTPS with a TLS 1.2+ policy and reaches origins over TLS 1.2. Fix: use an " +
@@ -151,6 +156,8 @@ export const cloudFrontTls = resourceRule<{ minimumProtocolVersion: string }>({
 
 export const cloudFrontWaf = resourceRule({
   id: "security-cloudfront-waf",
+  family: "edge",
+  controls: ["FSBP CloudFront.6"],
   concern: "security",
   description:
     "Every CloudFront distribution is protected by a WAF web ACL. Fix: create an aws.wafv2.WebAcl with scope " +

@@ -1,68 +1,7 @@
-import { iamList, statements } from "../../lib/iam";
 import { type Rule, resourceRule } from "../../lib/rule";
 import { t } from "../../lib/types";
-import {
-  anyUnknown,
-  at,
-  isObject,
-  items,
-  knownStrings,
-  type Plain,
-  type PlainObject,
-  show,
-  unknown,
-} from "../../lib/values";
+import { anyUnknown, at, isObject, items, knownStrings, type Plain, show, unknown } from "../../lib/values";
 import { containersOf, podSpec, workloadTypes } from "../../lib/workloads";
-
-/** Where each IAM resource keeps its permission documents. */
-function permissionDocuments(type: string, props: PlainObject): Plain[] {
-  if (type === t.iamRole) {
-    const inline = items(props.inlinePolicies);
-    return inline === unknown ? [] : inline.map((p) => at(p, "policy") ?? null);
-  }
-  return [props.policy ?? null];
-}
-
-const adminPolicies = ["arn:aws:iam::aws:policy/AdministratorAccess"];
-
-export const iamNoAdminWildcard = resourceRule({
-  id: "security-iam-no-admin-wildcard",
-  concern: "security",
-  description:
-    'No IAM policy allows every action ("*" or "*:*") and no role gets AdministratorAccess. Fix: list the ' +
-    "actions the principal needs, on the resources it needs them for (see storage/policies.ts for the pattern).",
-  types: [
-    t.iamPolicy,
-    t.iamRolePolicy,
-    t.iamUserPolicy,
-    t.iamGroupPolicy,
-    t.iamRole,
-    t.iamRolePolicyAttachment,
-  ],
-  check: ({ type, props }, _config, report) => {
-    if (type === t.iamRolePolicyAttachment) {
-      if (typeof props.policyArn === "string" && adminPolicies.includes(props.policyArn)) {
-        report(`attaches ${props.policyArn}`);
-      }
-      return;
-    }
-    for (const document of permissionDocuments(type, props)) {
-      const list = statements(document);
-      if (list === unknown) continue;
-      for (const statement of list) {
-        const actions = iamList(statement.Action);
-        if (statement.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*")) {
-          report(
-            `allows ${actions.filter((a) => a.startsWith("*")).join(", ")} on ${show(statement.Resource)}`,
-          );
-        }
-        if (statement.Effect === "Allow" && statement.NotAction !== undefined) {
-          report(`allows everything except ${show(statement.NotAction)} (NotAction with Allow)`);
-        }
-      }
-    }
-  },
-});
 
 /** Values that are credentials whatever field holds them. */
 const credentialPatterns: readonly [string, RegExp][] = [
@@ -90,6 +29,8 @@ function* strings(value: Plain | undefined, path: string): Generator<[string, st
 
 export const noPlaintextSecrets = resourceRule<{ credentialNamePattern: string }>({
   id: "security-no-plaintext-secrets",
+  family: "supply chain",
+  controls: ["CKV_AWS_41", "CKV_SECRET_2"],
   concern: "security",
   description:
     "No credential is written in plain text into a resource input. Fix: generate it (random.RandomPassword) and " +
@@ -153,6 +94,8 @@ export const noPlaintextSecrets = resourceRule<{ credentialNamePattern: string }
 
 export const eksSecretsEncryption = resourceRule({
   id: "security-eks-secrets-encryption",
+  family: "Kubernetes",
+  controls: ["FSBP EKS.3"],
   concern: "security",
   description:
     "EKS encrypts Kubernetes Secrets with a customer-managed KMS key (envelope encryption). Fix: set " +
@@ -173,6 +116,8 @@ export const eksSecretsEncryption = resourceRule({
 
 export const eksPrivateEndpoint = resourceRule({
   id: "security-eks-private-endpoint",
+  family: "Kubernetes",
+  controls: ["FSBP EKS.1"],
   concern: "security",
   description:
     "The EKS API endpoint is reachable from the VPC only. Fix: set vpcConfig.endpointPublicAccess: false and " +
@@ -192,6 +137,8 @@ export const eksPrivateEndpoint = resourceRule({
 
 export const eksAuditLogs = resourceRule<{ requiredLogTypes: string[] }>({
   id: "security-eks-audit-logs",
+  family: "Kubernetes",
+  controls: ["FSBP EKS.8"],
   concern: "security",
   description:
     'EKS ships its control-plane logs. Fix: set enabledClusterLogTypes to include "api", "audit" and ' +
@@ -216,7 +163,6 @@ export const eksAuditLogs = resourceRule<{ requiredLogTypes: string[] }>({
 });
 
 export const identitySecurityRules: Rule[] = [
-  iamNoAdminWildcard,
   noPlaintextSecrets,
   eksSecretsEncryption,
   eksPrivateEndpoint,

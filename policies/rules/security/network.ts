@@ -42,6 +42,8 @@ function worldIngress(
 
 export const noWorldIngress = stackRule<{ loadBalancerPorts: number[] }>({
   id: "security-no-world-ingress",
+  family: "network",
+  controls: ["FSBP EC2.18", "FSBP EC2.19"],
   concern: "security",
   description:
     "No security group admits 0.0.0.0/0 or ::/0, except an application load balancer's on its HTTP/HTTPS " +
@@ -96,6 +98,8 @@ export const noWorldIngress = stackRule<{ loadBalancerPorts: number[] }>({
 
 export const defaultSecurityGroupClosed = stackRule({
   id: "security-default-sg-closed",
+  family: "network",
+  controls: ["FSBP EC2.2"],
   concern: "security",
   description:
     "Each VPC's default security group has no rules, so nothing can rely on it by accident. Fix: declare an " +
@@ -118,6 +122,8 @@ export const defaultSecurityGroupClosed = stackRule({
 
 export const vpcFlowLogs = stackRule({
   id: "security-vpc-flow-logs",
+  family: "network",
+  controls: ["FSBP EC2.6"],
   concern: "security",
   description:
     'Every VPC records all its traffic in flow logs. Fix: add an aws.ec2.FlowLog with vpcId and trafficType "ALL" ' +
@@ -138,6 +144,8 @@ export const vpcFlowLogs = stackRule({
 
 export const imdsV2 = resourceRule<{ maxHopLimit: number }>({
   id: "security-imdsv2",
+  family: "network",
+  controls: ["FSBP EC2.8", "FSBP AutoScaling.3"],
   concern: "security",
   description:
     "Instances and node launch templates require IMDSv2 and keep the metadata service out of pods' reach. " +

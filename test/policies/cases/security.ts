@@ -27,8 +27,11 @@ const msk = (props: Record<string, unknown>) =>
   });
 
 /** A bucket with the given settings resources, each pointing at it as `bucket: bucket.bucket` does. */
-function bucketWith(settings: Record<string, Record<string, unknown>>) {
-  const bucket = res("aws:s3/bucket:Bucket", "archive", {});
+function bucketWith(
+  settings: Record<string, Record<string, unknown>>,
+  bucketProps: Record<string, unknown> = {},
+) {
+  const bucket = res("aws:s3/bucket:Bucket", "archive", bucketProps);
   return [
     bucket,
     ...Object.entries(settings).map(([type, props]) =>
@@ -65,6 +68,10 @@ const tlsDeny = {
   Action: "s3:*",
   Resource: ["arn:aws:s3:::archive", "arn:aws:s3:::archive/*"],
   Condition: { Bool: { "aws:SecureTransport": "false" } },
+};
+const tls12Deny = {
+  ...tlsDeny,
+  Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } },
 };
 const bucketPolicy = (statements: object[] | string) => ({
   "aws:s3/bucketPolicy:BucketPolicy": {
@@ -302,12 +309,37 @@ export const securityCases: RuleCase[] = [
     failing: [
       { fixture: bucketWith({}), finding: /has no bucket policy/ },
       {
-        fixture: bucketWith(bucketPolicy([{ ...tlsDeny, Effect: "Allow" }])),
-        finding: /no Deny on aws:SecureTransport/,
+        fixture: bucketWith(bucketPolicy([{ ...tlsDeny, Effect: "Allow" }, tls12Deny])),
+        finding: /allows requests without TLS/,
+      },
+      { fixture: bucketWith(bucketPolicy([tlsDeny])), finding: /allows TLS older than 1\.2/ },
+      {
+        fixture: bucketWith(
+          bucketPolicy([tlsDeny, { ...tls12Deny, Condition: { NumericLessThan: { "s3:TlsVersion": 1.0 } } }]),
+        ),
+        finding: /allows TLS older than 1\.2/,
+      },
+      {
+        // Judged on the document: a deny of reads only, or on another bucket, leaves the rest open.
+        fixture: bucketWith(bucketPolicy([{ ...tlsDeny, Action: "s3:GetObject" }, tls12Deny])),
+        finding: /allows requests without TLS/,
+      },
+      {
+        fixture: bucketWith(
+          bucketPolicy([{ ...tlsDeny, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] }, tls12Deny]),
+          { bucket: "archive" },
+        ),
+        finding: /allows requests without TLS/,
       },
     ],
     // A policy naming a bucket not created yet is unknown in a preview: judged once known, never flagged before.
-    passing: [bucketWith(bucketPolicy([tlsDeny])), bucketWith(bucketPolicy(unknown))],
+    passing: [
+      bucketWith(bucketPolicy([tlsDeny, tls12Deny])),
+      bucketWith(bucketPolicy([{ ...tlsDeny, Action: "*", Resource: "arn:aws:s3:::archive*" }, tls12Deny]), {
+        bucket: "archive",
+      }),
+      bucketWith(bucketPolicy(unknown)),
+    ],
   },
   {
     rule: "security-no-world-ingress",

@@ -12,6 +12,7 @@ export const goodContainer = {
     readOnlyRootFilesystem: true,
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
   },
   readinessProbe: { httpGet: { path: "/health/ready", port: 8080 } },
   livenessProbe: { httpGet: { path: "/health/live", port: 8080 } },
@@ -27,6 +28,7 @@ function podTemplate(name: string, shape: WorkloadShape) {
   return {
     metadata: { labels: { app: name } },
     spec: {
+      automountServiceAccountToken: false,
       containers: [{ ...goodContainer, ...shape.container }],
       topologySpreadConstraints: [
         {
