@@ -78,14 +78,17 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
   const controller = new HpaController(setup.hpa);
   const target = setup.hpa.targetUtilization / 100;
   // Steady state before the sale: what the HPA holds the baseline at, every pod Ready.
+  const baselineCores =
+    sale.baselineReadsPerSecond * setup.cpuSecondsPerRead +
+    sale.baselineOrdersPerSecond * setup.cpuSecondsPerOrder;
   const initial = Math.min(
     setup.hpa.maxReplicas,
-    Math.max(setup.hpa.minReplicas, Math.ceil(cpuDemand(0).cores / (cores * target))),
+    Math.max(setup.hpa.minReplicas, Math.ceil(baselineCores / (cores * target))),
   );
   const pods: Pod[] = Array.from({ length: initial }, () => ({ scheduledAt: -1, readyAt: -1 }));
   let nodes = Math.min(maxNodes, nodesFor(initial));
   const launching: number[] = [];
-  const utilization: number[] = [];
+  const recentCores: number[] = [];
   const samples: SecondSample[] = [];
   const peakCores = cpuDemand(sale.rampSeconds).cores;
   let full: number | undefined;
@@ -123,15 +126,17 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
       readyPods: ready,
       nodes,
     });
-    utilization.push(ready > 0 ? Math.min(demand.cores / capacityCores, setup.limitOverRequest) * 100 : 0);
+    recentCores.push(demand.cores);
 
     if (t % hpaSyncSeconds === 0 && t > 0) {
-      const window = utilization.slice(-hpaSyncSeconds);
+      // metrics-server's usage is a rate over its window: the load of the last 15 s over the Ready
+      // pods, each held to its CPU limit.
+      const window = recentCores.slice(-hpaSyncSeconds);
       const average = window.reduce((a, b) => a + b, 0) / window.length;
       const desired = controller.decide(t, {
         currentReplicas: pods.length,
         readyPods: ready,
-        readyUtilization: average,
+        readyUtilization: ready > 0 ? Math.min(average / capacityCores, setup.limitOverRequest) * 100 : 0,
       });
       while (pods.length < desired) pods.push({});
       // The ReplicaSet removes pods that are not scheduled or not Ready first.
