@@ -69,6 +69,8 @@ export function saleFromFlags(flags: Record<string, string | undefined>): Sale {
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
+/** Whole requests per second, rounded down like the profile's per-pod figures. */
+const perSecond = (n: number) => Math.floor(n).toLocaleString("en-US");
 
 async function capacity(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, flagSpec);
@@ -98,7 +100,7 @@ async function capacity(argv: readonly string[]): Promise<number> {
 
   const lines = [
     `capacity simulation, stack ${flags.stack} (profile ${profile.source}, measured ${profile.measuredAt} on ${profile.machine.cpuModel} × ${profile.machine.cores})`,
-    `  per API pod at ${setup.pod.millicores}m: ${int((profile.cachedReadsPerCpuSecond * setup.pod.millicores) / 1000)} cached reads/s or ${int((profile.orderAttemptsPerCpuSecond * setup.pod.millicores) / 1000)} order attempts/s`,
+    `  per API pod at ${setup.pod.millicores}m: ${perSecond((profile.cachedReadsPerCpuSecond * setup.pod.millicores) / 1000)} cached reads/s or ${perSecond((profile.orderAttemptsPerCpuSecond * setup.pod.millicores) / 1000)} order attempts/s`,
     `  node ${config.cluster.nodeInstanceTypes[0]}: allocatable ${node.millicores}m, ${node.memoryMiB} MiB, ${node.pods} pods; ${podsPerNode(setup.nodeType, setup.pod)} API-sized pods after DaemonSets; provisioning ${setup.nodeType.provisioningSeconds} s (assumed)`,
     `  HPA ${setup.hpa.minReplicas}..${setup.hpa.maxReplicas} at ${setup.hpa.targetUtilization} % CPU, sync ${hpaSyncSeconds} s; pod scheduled → Ready ${setup.podReadySeconds} s`,
     `  time to full capacity: ${result.secondsToFullCapacity === undefined ? "never (within the sale)" : `${result.secondsToFullCapacity} s`}`,

@@ -44,7 +44,10 @@ const perCpuSecond = (cpuUsPerRequest: number | undefined, what: string) => {
 
 /** The profile of a complete bench run (cached reads, order placement and the pipeline phases). */
 export function capacityProfileOf(doc: BenchDocument, source: string): CapacityProfile {
-  const reads = doc.app?.cachedRead?.byConnections[0];
+  // The costliest connection count: sizing on the cheapest would promise more than the pod gives.
+  const reads = doc.app?.cachedRead?.byConnections.toSorted(
+    (a, b) => (b.app.cpuUsPerRequest.api ?? 0) - (a.app.cpuUsPerRequest.api ?? 0),
+  )[0];
   const orders = doc.app?.orderPlacement;
   const pipeline = doc.app?.pipeline;
   if (!reads || !orders || !pipeline || pipeline.runs.length === 0) {

@@ -7,7 +7,7 @@ import { instanceTypes } from "./nodes";
 import type { CapacityProfile } from "./profile";
 import type { SimulationSetup } from "./simulate";
 
-/** The API's startup budget and port as infra/workload/index.ts passes them to `probes`. */
+/** The API's startup budget as infra/workload/index.ts passes it to `probes`; the port does not change the timing. */
 const apiStartupSeconds = 60;
 const apiPort = 8080;
 
