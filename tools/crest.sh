@@ -41,6 +41,7 @@ case "$cmd" in
   format) exec node node_modules/@biomejs/biome/bin/biome check --write . ;;
   docs) exec "${tsx[@]}" tools/docs/cli.ts "$@" ;;
   bench-plan) exec "${tsx[@]}" tools/bench/plan.ts "$@" ;;
+  capacity) exec "${tsx[@]}" tools/capacity/cli.ts "$@" ;;
   bench)
     log "services (Redis, MariaDB, Kafka for the benchmark)"; bash tools/services/install.sh
     exec "${tsx[@]}" tools/bench/cli.ts "$@"
@@ -61,7 +62,7 @@ case "$cmd" in
     exec "${tsx[@]}" tools/services/verify.ts "$@"
     ;;
   *)
-    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench|bench-plan|faults|services [args]" >&2
+    echo "usage: tools/crest.sh plan|fork|test|typecheck|lint|format|docs|bench|bench-plan|capacity|faults|services [args]" >&2
     exit 2
     ;;
 esac

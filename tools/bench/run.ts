@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type AppPhase, appPhases, benchApp } from "../../app/bench/appBench";
 import { exitCleanlyOnSignals } from "../../app/bench/processes";
+import { capacityProfileOf, writeCapacityProfile } from "../capacity/profile";
 import { renderChart } from "./chart";
 import { runCommand } from "./command";
 import { machineInfo } from "./machine";
@@ -66,6 +67,9 @@ async function runBench(argv: readonly string[]): Promise<void> {
   if (options.phases.size === phases.length) {
     copyFileSync(join(options.out, `${stamp}.json`), join(options.out, "latest.json"));
     copyFileSync(join(options.out, `${stamp}.svg`), join(options.out, "latest.svg"));
+    // The per-pod throughput the capacity simulation reads, from this complete run only.
+    writeCapacityProfile(capacityProfileOf(doc, relative(root, join(options.out, `${stamp}.json`))));
+    progress("wrote bench/capacity-profile.json");
   }
   progress(`wrote ${relative(root, join(options.out, `${stamp}.json`))} and .svg`);
   if (options.profile) progress(`CPU profiles in ${relative(root, join(workDir, "profiles"))}`);

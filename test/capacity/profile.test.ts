@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { BenchDocument } from "../../tools/bench/results";
+import { capacityProfileOf, readCapacityProfile } from "../../tools/capacity/profile";
+
+const source = "bench/results/2026-11-23T12-22-47Z.json";
+const doc = JSON.parse(readFileSync(source, "utf8")) as BenchDocument;
+
+test("the profile is the bench run's API CPU time per request, scaled to each tier's CPU request", () => {
+  const profile = capacityProfileOf(doc, source);
+  // The costlier of the runs at 50 and 200 connections.
+  const readUs = Math.max(
+    ...(doc.app?.cachedRead?.byConnections ?? []).map((r) => r.app.cpuUsPerRequest.api ?? 0),
+  );
+  const orderUs = doc.app?.orderPlacement?.app.cpuUsPerRequest.api ?? 0;
+  assert.equal(profile.cachedReadsPerCpuSecond, Math.floor(1e6 / readUs));
+  assert.equal(profile.orderAttemptsPerCpuSecond, Math.floor(1e6 / orderUs));
+  const prod = profile.apiPods.find((p) => p.tier === "prod");
+  assert.deepEqual(prod, {
+    tier: "prod",
+    cpuRequestMillicores: 500,
+    cachedReadsPerSecond: Math.floor((1e6 / readUs) * 0.5),
+    orderAttemptsPerSecond: Math.floor((1e6 / orderUs) * 0.5),
+  });
+  assert.equal(profile.source, source);
+  assert.equal(profile.measuredAt, doc.startedAt);
+});
+
+test("the checked-in profile is the one the bench run derives", () => {
+  assert.deepEqual(readCapacityProfile(), capacityProfileOf(doc, source));
+});
+
+test("a run without the app phases cannot make a profile", () => {
+  assert.throws(
+    () => capacityProfileOf({ ...doc, app: undefined }, "partial.json"),
+    /cachedRead, orderPlacement and pipeline/,
+  );
+});
+
+test("a profile without its figures is refused, naming the field", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "crest-profile-")), "profile.json");
+  writeFileSync(file, JSON.stringify({ cachedReadsPerCpuSecond: 100, orderAttemptsPerCpuSecond: 0 }));
+  assert.throws(() => readCapacityProfile(file), /orderAttemptsPerCpuSecond must be a positive number/);
+});

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { resolveStackConfig } from "../../stacks/config/load";
+import { root } from "../../tools/bench/planTiming";
+import { instanceTypes } from "../../tools/capacity/nodes";
+import { readCapacityProfile } from "../../tools/capacity/profile";
+import { apiHpaSettings, podReadySeconds, simulationSetup } from "../../tools/capacity/setup";
+import { demandAt, fixesFor, type Sale, type SimulationSetup, simulate } from "../../tools/capacity/simulate";
+import { readStackSettings } from "../../tools/plan/project";
+
+const nodeType = instanceTypes["m7g.xlarge"];
+assert.ok(nodeType);
+// One pod serves 1000 reads/s at its request (1 ms CPU per read at 1 core).
+const setup: SimulationSetup = {
+  hpa: {
+    minReplicas: 2,
+    maxReplicas: 20,
+    targetUtilization: 60,
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: "Max",
+      policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
+    },
+    scaleDown: {
+      stabilizationWindowSeconds: 300,
+      selectPolicy: "Max",
+      policies: [{ type: "Percent", value: 10, periodSeconds: 60 }],
+    },
+  },
+  pod: { millicores: 1000, memoryMiB: 1024 },
+  limitOverRequest: 1,
+  podReadySeconds: 10,
+  cpuSecondsPerRead: 0.001,
+  cpuSecondsPerOrder: 0.004,
+  zones: 2,
+  nodeType,
+  nodesPerAz: { min: 1, max: 10 },
+  otherPods: 0,
+};
+const sale = (peak: number, rampSeconds = 0): Sale => ({
+  baselineReadsPerSecond: 0,
+  peakReadsPerSecond: peak,
+  baselineOrdersPerSecond: 0,
+  peakOrdersPerSecond: 0,
+  rampSeconds,
+  durationSeconds: 120,
+});
+
+test("the sale ramps linearly from baseline to peak, then holds", () => {
+  const s = { ...sale(1000, 10), baselineReadsPerSecond: 100 };
+  assert.equal(demandAt(s, 0).reads, 100);
+  assert.equal(demandAt(s, 5).reads, 550);
+  assert.equal(demandAt(s, 60).reads, 1000);
+});
+
+test("a sale within the minimum's capacity sheds nothing and is at full capacity at once", () => {
+  const result = simulate(sale(1500), setup);
+  assert.equal(result.overloadedSeconds, 0);
+  assert.equal(result.shedReads, 0);
+  assert.equal(result.secondsToFullCapacity, 0);
+  assert.equal(result.peakPods, 3); // 1.5 cores at 60 % → ceil(2.5) with every pod Ready, and the HPA holds it
+});
+
+test("a step to 6000 reads/s: the first sync asks for 4 pods, Ready 10 s after they are scheduled", () => {
+  const result = simulate(sale(6000), setup);
+  const at = (t: number) => result.samples.find((s) => s.t === t);
+  // 0..25 s: 2 pods serve 2000 of 6000 reads/s.
+  assert.equal(at(10)?.capacity, 2000);
+  // t=15: CPU held at the limit (100 %): ceil(2 × 100/60) = 4, within +4 pods; scheduled at 16, Ready at 26.
+  assert.equal(at(25)?.readyPods, 2);
+  assert.equal(at(26)?.readyPods, 4);
+  assert.ok(result.secondsToFullCapacity !== undefined && result.secondsToFullCapacity > 26);
+  assert.ok(result.shedReads >= 26 * 4000, `shed ${result.shedReads}`);
+});
+
+test("a peak beyond maxReplicas is never served, and the fixes say what would serve it", () => {
+  const result = simulate({ ...sale(25_000), durationSeconds: 600 }, setup);
+  assert.equal(result.secondsToFullCapacity, undefined);
+  assert.equal(result.peakPods, 20);
+  const fixes = fixesFor(sale(25_000), setup);
+  assert.equal(fixes.peakReplicas, 25);
+  assert.equal(fixes.preScaleMinReplicas, undefined);
+});
+
+test("the pre-scale fix is the least minReplicas that sheds nothing", () => {
+  const s = sale(6000);
+  const fixes = fixesFor(s, setup);
+  assert.equal(fixes.preScaleMinReplicas, 6);
+  const withMin = (minReplicas: number) => simulate(s, { ...setup, hpa: { ...setup.hpa, minReplicas } });
+  assert.equal(withMin(6).shedReads, 0);
+  assert.ok(withMin(5).shedReads > 0);
+});
+
+test("nodes are added when pods are pending, after the provisioning time", () => {
+  // One node per AZ holds 2 × 3 = 6 one-core pods; 12 pods need 4 nodes.
+  const small = { ...setup, nodesPerAz: { min: 1, max: 5 } };
+  const result = simulate({ ...sale(12_000), durationSeconds: 300 }, small);
+  assert.ok(result.peakNodes >= 4, `peak nodes ${result.peakNodes}`);
+  const firstExtraNode = result.samples.find((s) => s.nodes > 2);
+  assert.ok(firstExtraNode && firstExtraNode.t >= nodeType.provisioningSeconds);
+});
+
+test("prod's settings come from the workload component: HPA bounds, behavior and probes", () => {
+  const config = resolveStackConfig("prod", readStackSettings(root, "prod").config);
+  const hpa = apiHpaSettings(config);
+  assert.equal(hpa.minReplicas, 3);
+  assert.equal(hpa.maxReplicas, 30);
+  assert.equal(hpa.targetUtilization, 60);
+  assert.equal(hpa.scaleDown.stabilizationWindowSeconds, 300);
+  assert.deepEqual(
+    hpa.scaleUp.policies.map((p) => p.type),
+    ["Percent", "Pods"],
+  );
+  // Process up in 3.2 s → startup probe (period 2 s) passes at 4 s → readiness (period 5 s) by 9 s.
+  assert.equal(podReadySeconds(3.2), 9);
+  const prod = simulationSetup(config, readCapacityProfile());
+  assert.equal(prod.zones, 3);
+  assert.equal(prod.pod.millicores, 500);
+});

@@ -1,0 +1,97 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { millicores } from "../../infra/workload/args";
+import { tierDefaults } from "../../stacks/config/tiers";
+import type { MachineInfo } from "../bench/machine";
+import type { BenchDocument } from "../bench/results";
+
+/** Where `npm run bench` writes the profile the capacity simulation reads. */
+export const capacityProfilePath = "bench/capacity-profile.json";
+
+/** One API pod's throughput with exactly its CPU request busy, for one tier's request. */
+export interface PodThroughput {
+  readonly tier: string;
+  readonly cpuRequestMillicores: number;
+  readonly cachedReadsPerSecond: number;
+  readonly orderAttemptsPerSecond: number;
+}
+
+/**
+ * Per-pod throughput derived from one benchmark run: the API process's CPU time per request
+ * (user + system, from /proc) turned into requests per CPU-second, then scaled to each tier's CPU
+ * request. CPU time, not the run's requests per second, because on a shared machine the process
+ * waits for the core while its CPU cost per request stays put.
+ */
+export interface CapacityProfile {
+  readonly measuredAt: string;
+  /** The bench results file the figures come from. */
+  readonly source: string;
+  readonly machine: MachineInfo;
+  readonly cachedReadsPerCpuSecond: number;
+  readonly orderAttemptsPerCpuSecond: number;
+  readonly apiPods: readonly PodThroughput[];
+  /** The slowest drain of one worker over the bench topic's partitions, divided by the partitions. */
+  readonly workerOrdersPerSecondPerPartition: number;
+  /** The slowest spawn-to-serving time of the worker process in the run, used for every app process. */
+  readonly processStartSeconds: number;
+}
+
+const perCpuSecond = (cpuUsPerRequest: number | undefined, what: string) => {
+  if (cpuUsPerRequest === undefined || !(cpuUsPerRequest > 0)) {
+    throw new Error(`the bench results have no API CPU time per request for ${what}`);
+  }
+  return 1e6 / cpuUsPerRequest;
+};
+
+/** The profile of a complete bench run (cached reads, order placement and the pipeline phases). */
+export function capacityProfileOf(doc: BenchDocument, source: string): CapacityProfile {
+  // The costliest connection count: sizing on the cheapest would promise more than the pod gives.
+  const reads = doc.app?.cachedRead?.byConnections.toSorted(
+    (a, b) => (b.app.cpuUsPerRequest.api ?? 0) - (a.app.cpuUsPerRequest.api ?? 0),
+  )[0];
+  const orders = doc.app?.orderPlacement;
+  const pipeline = doc.app?.pipeline;
+  if (!reads || !orders || !pipeline || pipeline.runs.length === 0) {
+    throw new Error(`${source}: a capacity profile needs the cachedRead, orderPlacement and pipeline phases`);
+  }
+  const cachedReadsPerCpuSecond = perCpuSecond(reads.app.cpuUsPerRequest.api, "cached reads");
+  const orderAttemptsPerCpuSecond = perCpuSecond(orders.app.cpuUsPerRequest.api, "order placement");
+  const apiPods = Object.entries(tierDefaults).map(([tier, defaults]) => {
+    const cores = (millicores(defaults.workload.api.cpu.request) ?? 0) / 1000;
+    return {
+      tier,
+      cpuRequestMillicores: cores * 1000,
+      cachedReadsPerSecond: Math.floor(cachedReadsPerCpuSecond * cores),
+      orderAttemptsPerSecond: Math.floor(orderAttemptsPerCpuSecond * cores),
+    };
+  });
+  return {
+    measuredAt: doc.startedAt,
+    source,
+    machine: doc.machine,
+    cachedReadsPerCpuSecond: Math.floor(cachedReadsPerCpuSecond),
+    orderAttemptsPerCpuSecond: Math.floor(orderAttemptsPerCpuSecond),
+    apiPods,
+    workerOrdersPerSecondPerPartition: Math.floor(
+      Math.min(...pipeline.runs.map((r) => r.ordersPerSecond)) / pipeline.partitions,
+    ),
+    processStartSeconds: Math.max(...pipeline.runs.map((r) => r.workerStartSeconds)),
+  };
+}
+
+export function writeCapacityProfile(profile: CapacityProfile, file = capacityProfilePath): void {
+  writeFileSync(file, `${JSON.stringify(profile, null, 2)}\n`);
+}
+
+export function readCapacityProfile(file = capacityProfilePath): CapacityProfile {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Partial<CapacityProfile>;
+  for (const key of [
+    "cachedReadsPerCpuSecond",
+    "orderAttemptsPerCpuSecond",
+    "processStartSeconds",
+  ] as const) {
+    if (!(typeof profile[key] === "number" && profile[key] > 0)) {
+      throw new Error(`${file}: ${key} must be a positive number (run \`npm run bench\` to write it)`);
+    }
+  }
+  return profile as CapacityProfile;
+}

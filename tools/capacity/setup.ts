@@ -1,0 +1,89 @@
+import { memoryBytes, millicores } from "../../infra/workload/args";
+import { probes } from "../../infra/workload/pods";
+import { autoscalerSpec } from "../../infra/workload/scaling";
+import type { StackConfig } from "../../stacks/config/types";
+import type { HpaSettings, ScalingRules } from "./hpa";
+import { instanceTypes } from "./nodes";
+import type { CapacityProfile } from "./profile";
+import type { SimulationSetup } from "./simulate";
+
+/** The API's startup budget as infra/workload/index.ts passes it to `probes`; the port does not change the timing. */
+const apiStartupSeconds = 60;
+const apiPort = 8080;
+
+type Behavior = { stabilizationWindowSeconds?: unknown; selectPolicy?: unknown; policies?: unknown };
+
+function rules(behavior: Behavior | undefined, defaultWindow: number): ScalingRules {
+  return {
+    stabilizationWindowSeconds: Number(behavior?.stabilizationWindowSeconds ?? defaultWindow),
+    selectPolicy: (behavior?.selectPolicy ?? "Max") as ScalingRules["selectPolicy"],
+    policies: (behavior?.policies ?? []) as ScalingRules["policies"],
+  };
+}
+
+/** The CPU metric's target: the simulation scales on CPU, which the profile measures per request. */
+function cpuTarget(metrics: unknown): number {
+  const cpu = (metrics as { resource?: { name?: string; target?: { averageUtilization?: number } } }[]).find(
+    (m) => m.resource?.name === "cpu",
+  );
+  const target = cpu?.resource?.target?.averageUtilization;
+  if (typeof target !== "number") throw new Error("the API HPA has no CPU utilization target");
+  return target;
+}
+
+/** The API HPA exactly as the workload component builds it: bounds, CPU target and `behavior`. */
+export function apiHpaSettings(config: StackConfig): HpaSettings {
+  const size = config.workload.api;
+  const spec = autoscalerSpec("api", size, []);
+  const behavior = spec.behavior as { scaleUp?: Behavior; scaleDown?: Behavior } | undefined;
+  return {
+    minReplicas: size.minReplicas,
+    maxReplicas: size.maxReplicas,
+    targetUtilization: cpuTarget(spec.metrics),
+    // The documented defaults when a direction has no behavior: up at once, down after 300 s.
+    scaleUp: rules(behavior?.scaleUp, 0),
+    scaleDown: rules(behavior?.scaleDown, 300),
+  };
+}
+
+/** Scheduled → Ready, worst case: the process starts, the next startup probe passes, then the next readiness probe. */
+export function podReadySeconds(processStartSeconds: number): number {
+  const container = probes(apiPort, apiStartupSeconds) as {
+    startupProbe: { periodSeconds: number; initialDelaySeconds?: number };
+    readinessProbe: { periodSeconds: number; initialDelaySeconds?: number };
+  };
+  const startup = container.startupProbe;
+  const started =
+    (startup.initialDelaySeconds ?? 0) +
+    Math.ceil(processStartSeconds / startup.periodSeconds) * startup.periodSeconds;
+  return Math.ceil(
+    started + (container.readinessProbe.initialDelaySeconds ?? 0) + container.readinessProbe.periodSeconds,
+  );
+}
+
+/** Everything the simulation needs from a resolved stack config and the capacity profile. */
+export function simulationSetup(config: StackConfig, profile: CapacityProfile): SimulationSetup {
+  const api = config.workload.api;
+  const nodeTypeName = config.cluster.nodeInstanceTypes[0] ?? "";
+  const nodeType = instanceTypes[nodeTypeName];
+  if (!nodeType) {
+    throw new Error(
+      `crest:cluster.nodeInstanceTypes[0]: got "${nodeTypeName}"; the capacity model knows ${Object.keys(instanceTypes).join(", ")}`,
+    );
+  }
+  const request = millicores(api.cpu.request) ?? 0;
+  const worker = config.workload.worker;
+  return {
+    hpa: apiHpaSettings(config),
+    pod: { millicores: request, memoryMiB: (memoryBytes(api.memory.request) ?? 0) / 2 ** 20 },
+    limitOverRequest: (millicores(api.cpu.limit) ?? request) / request,
+    podReadySeconds: podReadySeconds(profile.processStartSeconds),
+    cpuSecondsPerRead: 1 / profile.cachedReadsPerCpuSecond,
+    cpuSecondsPerOrder: 1 / profile.orderAttemptsPerCpuSecond,
+    zones: config.network.availabilityZones.length,
+    nodeType,
+    nodesPerAz: config.cluster.nodesPerAz,
+    // Same shape as an API pod in both tiers; counted as API-sized slots.
+    otherPods: worker.minReplicas,
+  };
+}
