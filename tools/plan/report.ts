@@ -3,7 +3,7 @@ import type { RecordedResource } from "./recorder";
 import type { PlanDocument } from "./run";
 
 /** The JSON `--json` writes: keys in a fixed order, two-space indent, trailing newline. */
-export function formatJson(doc: PlanDocument): string {
+export function formatJson(doc: PlanDocument & { readonly diff?: unknown }): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -142,14 +142,18 @@ function policySection(doc: PlanDocument): string[] {
   return lines;
 }
 
-/** A Markdown report for a pull-request comment; the marker lets CI update one comment in place. */
-export function formatMarkdown(doc: PlanDocument): string {
+/**
+ * A Markdown report for a pull-request comment; the marker lets CI update one comment in place.
+ * `sections` (e.g. the change against the base) come right after the headline, before the tables.
+ */
+export function formatMarkdown(doc: PlanDocument, sections: readonly string[] = []): string {
   const lines = [
     `<!-- crest-plan:${doc.stack} -->`,
     `## Crest plan: \`${doc.stack}\``,
     "",
     `${headline(doc)}. ${policyLine(doc)}.`,
     "",
+    ...sections,
     "| Component | Type | Count |",
     "| --- | --- | ---: |",
   ];

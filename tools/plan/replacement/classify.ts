@@ -1,0 +1,107 @@
+import type { ChangedResource, GraphDiff } from "../diff/compare";
+import forceNew from "./forceNew.json";
+
+/**
+ * The properties whose change makes the provider delete and create the resource, per Pulumi type,
+ * derived by derive.ts from the Terraform AWS provider source the Pulumi AWS provider bridges
+ * (`ForceNew` / `RequiresReplace`). Paths are Pulumi property names, nested with dots.
+ */
+export const replaceTable: {
+  readonly source: string;
+  readonly version: string;
+  readonly types: Readonly<
+    Record<
+      string,
+      { readonly terraform: string; readonly file: string; readonly properties: readonly string[] }
+    >
+  >;
+} = forceNew;
+
+/**
+ * Types whose replacement loses data or breaks everything that holds their identity (a KMS key's
+ * ciphertexts, a secret's ARN): replacing one is a blocking finding in prod.
+ */
+export const statefulTypes: ReadonlySet<string> = new Set([
+  "aws:rds/cluster:Cluster",
+  "aws:rds/clusterInstance:ClusterInstance",
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "aws:msk/cluster:Cluster",
+  "aws:s3/bucket:Bucket",
+  "aws:kms/key:Key",
+  "aws:eks/cluster:Cluster",
+  "aws:eks/nodeGroup:NodeGroup",
+  "aws:secretsmanager/secret:Secret",
+]);
+
+/** How a change is applied: in place, by delete and create, or not known (a type outside the table). */
+export type ChangeKind = "update" | "replace" | "unknown";
+
+export interface ClassifiedChange extends ChangedResource {
+  readonly kind: ChangeKind;
+  /** The changed properties that force the replacement. */
+  readonly replacedBy: string[];
+}
+
+const withoutIndices = (path: string) => path.replace(/\[\d+\]/g, "");
+
+/** Whether changing `path` changes the replace-forcing property `property` (or a part of it, or all of it). */
+const touches = (path: string, property: string) =>
+  path === property || path.startsWith(`${property}.`) || property.startsWith(`${path}.`);
+
+export function classifyChange(change: ChangedResource): ClassifiedChange {
+  const entry = replaceTable.types[change.type];
+  if (!change.custom) return { ...change, kind: "update", replacedBy: [] };
+  if (!entry) return { ...change, kind: "unknown", replacedBy: [] };
+  const replacedBy = change.changes
+    .map((c) => c.path)
+    .filter((path) => entry.properties.some((p) => touches(withoutIndices(path), p)));
+  return { ...change, kind: replacedBy.length > 0 ? "replace" : "update", replacedBy };
+}
+
+/** A change the pull request makes that must be looked at before it is applied. */
+export interface ReviewFinding {
+  readonly enforcementLevel: "advisory" | "mandatory";
+  readonly urn: string;
+  readonly message: string;
+}
+
+/**
+ * What the diff must not do unnoticed: replace a stateful resource, or delete or replace a protected
+ * one (Pulumi refuses to, and the state would then have to be edited by hand). Blocking in prod,
+ * advisory in other tiers.
+ */
+export function replacementFindings(diff: GraphDiff, prod: boolean): ReviewFinding[] {
+  const enforcementLevel = prod ? "mandatory" : "advisory";
+  const findings: ReviewFinding[] = [];
+  for (const c of diff.changed.map(classifyChange)) {
+    if (c.kind !== "replace") continue;
+    const because = `because ${c.replacedBy.join(", ")} changed`;
+    if (statefulTypes.has(c.type))
+      findings.push({
+        enforcementLevel,
+        urn: c.urn,
+        message: `replaces stateful ${c.type} ${c.name} ${because}`,
+      });
+    else if (c.protect)
+      findings.push({
+        enforcementLevel,
+        urn: c.urn,
+        message: `replaces protected ${c.type} ${c.name} ${because}`,
+      });
+  }
+  for (const r of diff.renamed.filter((r) => r.custom && (statefulTypes.has(r.type) || r.protect))) {
+    findings.push({
+      enforcementLevel,
+      urn: r.fromUrn,
+      message: `renames ${r.type} ${r.from} to ${r.to}: Pulumi deletes and creates it unless the new one has ${r.aliases}`,
+    });
+  }
+  for (const r of diff.removed.filter((r) => r.custom && (statefulTypes.has(r.type) || r.protect))) {
+    findings.push({
+      enforcementLevel,
+      urn: r.urn,
+      message: `deletes ${r.protect ? "protected" : "stateful"} ${r.type} ${r.name}`,
+    });
+  }
+  return findings;
+}
