@@ -49,6 +49,7 @@ function resource(type: string, inputs: Record<string, unknown>, more: Partial<R
     protect: false,
     provider: "",
     dependencies: [],
+    propertyDependencies: {},
     inputs,
     ...more,
   } satisfies RecordedResource;

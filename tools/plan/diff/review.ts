@@ -2,6 +2,7 @@ import type { RecordedResource } from "../recorder";
 import {
   type ClassifiedChange,
   classifyChange,
+  followReplacements,
   type ReviewFinding,
   replacementFindings,
 } from "../replacement/classify";
@@ -35,9 +36,11 @@ export function reviewChange(
 ): ChangeReview {
   const diff = diffGraphs(baseResources, head);
   const order = { replace: 0, unknown: 1, update: 2 } as const;
-  const changed = diff.changed
-    .map(classifyChange)
-    .sort((a, b) => order[a.kind] - order[b.kind] || a.urn.localeCompare(b.urn));
+  // Renamed resources are created anew, like replaced ones: what takes their ids follows them.
+  const recreated = diff.renamed.map((r) => r.toUrn);
+  const changed = followReplacements(diff.changed.map(classifyChange), head, recreated).sort(
+    (a, b) => order[a.kind] - order[b.kind] || a.urn.localeCompare(b.urn),
+  );
   return {
     base,
     counts: {
@@ -46,13 +49,13 @@ export function reviewChange(
       changed: changed.length,
       replaced: changed.filter((c) => c.kind === "replace").length,
       renamed: diff.renamed.length,
-      unchanged: diff.unchanged,
+      unchanged: diff.unchanged - (changed.length - diff.changed.length),
     },
     changed,
     added: diff.added,
     removed: diff.removed,
     renamed: diff.renamed,
-    findings: replacementFindings(diff, prod),
+    findings: replacementFindings(diff, changed, prod),
   };
 }
 
@@ -65,7 +68,7 @@ const shown = (value: unknown) => (value === undefined ? "(unset)" : JSON.string
 const propertyLine = (c: PropertyChange) => `${c.path}: ${shown(c.before)} → ${shown(c.after)}`;
 const kindLabel = (c: ClassifiedChange) =>
   c.kind === "replace"
-    ? `REPLACE (${c.replacedBy.join(", ")} forces a new resource)`
+    ? `REPLACE (${c.replacedBy.join(", ")} forces a new resource${c.via ? `; it comes from replaced ${c.via.map((u) => u.split("::").pop()).join(", ")}` : ""})`
     : c.kind === "unknown"
       ? "update (type not in the replacement table)"
       : "update in place";

@@ -1,4 +1,6 @@
 import type { ChangedResource, GraphDiff } from "../diff/compare";
+import type { RecordedResource } from "../recorder";
+import { computed } from "../values";
 import forceNew from "./forceNew.json";
 
 /**
@@ -40,7 +42,11 @@ export interface ClassifiedChange extends ChangedResource {
   readonly kind: ChangeKind;
   /** The changed properties that force the replacement. */
   readonly replacedBy: string[];
+  /** For a replacement that follows from another: the replaced resources its inputs come from. */
+  readonly via?: string[];
 }
+
+const nameOf = (urn: string) => urn.split("::").pop() ?? urn;
 
 const withoutIndices = (path: string) => path.replace(/\[\d+\]/g, "");
 
@@ -58,6 +64,77 @@ export function classifyChange(change: ChangedResource): ClassifiedChange {
   return { ...change, kind: replacedBy.length > 0 ? "replace" : "update", replacedBy };
 }
 
+/** Replace-forcing paths under `property` whose value is unknown in the plan. */
+function computedForceNewPaths(r: RecordedResource, property: string): string[] {
+  const entry = replaceTable.types[r.type];
+  if (!entry) return [];
+  const holdsComputed = (value: unknown): boolean =>
+    value === computed ||
+    (Array.isArray(value)
+      ? value.some(holdsComputed)
+      : value !== null && typeof value === "object" && Object.values(value).some(holdsComputed));
+  const at = (path: string): unknown =>
+    path
+      .split(".")
+      .reduce<unknown>(
+        (v, key) =>
+          Array.isArray(v)
+            ? v.map((e) => (e as Record<string, unknown>)?.[key])
+            : (v as Record<string, unknown> | undefined)?.[key],
+        r.inputs,
+      );
+  return entry.properties.filter(
+    (p) => (p === property || p.startsWith(`${property}.`)) && holdsComputed(at(p)),
+  );
+}
+
+/**
+ * Follows replacements through the graph as the engine does: a replaced resource gets a new id and
+ * ARN, so an input that takes one of them becomes unknown, and where that input forces a new
+ * resource the dependent is replaced as well, and so on. Returns every change, the followed ones added
+ * (or turned from an update into a replacement).
+ */
+export function followReplacements(
+  changes: readonly ClassifiedChange[],
+  head: readonly RecordedResource[],
+  recreated: readonly string[],
+): ClassifiedChange[] {
+  const byUrn = new Map(changes.map((c) => [c.urn, c]));
+  const replaced = new Set([...recreated, ...changes.filter((c) => c.kind === "replace").map((c) => c.urn)]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of head) {
+      if (!r.custom || replaced.has(r.urn) || recreated.includes(r.urn)) continue;
+      const via = new Set<string>();
+      const forced = new Set<string>();
+      for (const [property, urns] of Object.entries(r.propertyDependencies)) {
+        const from = urns.filter((u) => replaced.has(u));
+        const paths = from.length > 0 ? computedForceNewPaths(r, property) : [];
+        if (paths.length === 0) continue;
+        for (const u of from) via.add(u);
+        for (const p of paths) forced.add(p);
+      }
+      if (forced.size === 0) continue;
+      const own = byUrn.get(r.urn);
+      byUrn.set(r.urn, {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        custom: true,
+        protect: r.protect,
+        changes: own?.changes ?? [...forced].map((path) => ({ path, before: computed, after: computed })),
+        kind: "replace",
+        replacedBy: [...new Set([...(own?.replacedBy ?? []), ...forced])],
+        via: [...via].sort(),
+      });
+      replaced.add(r.urn);
+      grew = true;
+    }
+  }
+  return [...byUrn.values()];
+}
+
 /** A change the pull request makes that must be looked at before it is applied. */
 export interface ReviewFinding {
   readonly enforcementLevel: "advisory" | "mandatory";
@@ -70,12 +147,18 @@ export interface ReviewFinding {
  * one (Pulumi refuses to, and the state would then have to be edited by hand). Blocking in prod,
  * advisory in other tiers.
  */
-export function replacementFindings(diff: GraphDiff, prod: boolean): ReviewFinding[] {
+export function replacementFindings(
+  diff: GraphDiff,
+  changed: readonly ClassifiedChange[],
+  prod: boolean,
+): ReviewFinding[] {
   const enforcementLevel = prod ? "mandatory" : "advisory";
   const findings: ReviewFinding[] = [];
-  for (const c of diff.changed.map(classifyChange)) {
+  for (const c of changed) {
     if (c.kind !== "replace") continue;
-    const because = `because ${c.replacedBy.join(", ")} changed`;
+    const because = c.via
+      ? `because it takes ${c.replacedBy.join(", ")} from replaced ${c.via.map(nameOf).join(", ")}`
+      : `because ${c.replacedBy.join(", ")} changed`;
     if (statefulTypes.has(c.type))
       findings.push({
         enforcementLevel,
