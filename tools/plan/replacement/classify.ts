@@ -6,7 +6,9 @@ import forceNew from "./forceNew.json";
 /**
  * The properties whose change makes the provider delete and create the resource, per Pulumi type,
  * derived by derive.ts from the Terraform AWS provider source the Pulumi AWS provider bridges
- * (`ForceNew` / `RequiresReplace`). Paths are Pulumi property names, nested with dots.
+ * (`ForceNew` / `RequiresReplace`). Paths are Pulumi property names, nested with dots. Not in it:
+ * replacements a provider decides in code (e.g. a security group rule switching from a CIDR to a
+ * prefix list), which `pulumi preview` with credentials shows.
  */
 export const replaceTable: {
   readonly source: string;
@@ -14,7 +16,15 @@ export const replaceTable: {
   readonly types: Readonly<
     Record<
       string,
-      { readonly terraform: string; readonly file: string; readonly properties: readonly string[] }
+      {
+        readonly terraform: string;
+        /** The provider source file the properties were read from. */
+        readonly file: string;
+        /** Attributes whose change, anywhere inside them, forces a new resource. */
+        readonly properties: readonly string[];
+        /** Blocks that force a new resource when added or removed; their attributes decide inside. */
+        readonly blocks: readonly string[];
+      }
     >
   >;
 } = forceNew;
@@ -58,9 +68,10 @@ export function classifyChange(change: ChangedResource): ClassifiedChange {
   const entry = replaceTable.types[change.type];
   if (!change.custom) return { ...change, kind: "update", replacedBy: [] };
   if (!entry) return { ...change, kind: "unknown", replacedBy: [] };
-  const replacedBy = change.changes
-    .map((c) => c.path)
-    .filter((path) => entry.properties.some((p) => touches(withoutIndices(path), p)));
+  const forces = (path: string) =>
+    entry.properties.some((p) => touches(path, p)) ||
+    entry.blocks.some((b) => path === b || b.startsWith(`${path}.`));
+  const replacedBy = change.changes.map((c) => c.path).filter((path) => forces(withoutIndices(path)));
   return { ...change, kind: replacedBy.length > 0 ? "replace" : "update", replacedBy };
 }
 

@@ -43,9 +43,14 @@ for (const file of goFiles(join(sourceDir, "internal/service"))) {
 
 const keyLine = /^\s*("([\w-]+)"|names\.Attr\w+):\s*(?:schema\.\w+)?\{/;
 
-/** Schema paths (snake_case, dot-separated) whose change forces a new resource. */
-function forceNewPaths(file: string): string[] {
+/**
+ * Schema paths (snake_case, dot-separated) marked to force a new resource. A marked block (one with
+ * attributes of its own) forces it only when the block is added or removed: inside it, each
+ * attribute's own mark decides, as the SDK diffs nested attributes one by one.
+ */
+function forceNewPaths(file: string): { properties: string[]; blocks: string[] } {
   const found = new Set<string>();
+  const seen = new Set<string>();
   const stack: { key: string; depth: number }[] = [];
   let depth = 0;
   let stateUpgrade = false;
@@ -54,8 +59,10 @@ function forceNewPaths(file: string): string[] {
     if (line.startsWith("func ")) stateUpgrade = /[Ll]egacy|SchemaV\d|V\d\(|[Uu]pgrade/.test(line);
     if (stateUpgrade) continue;
     const key = keyLine.exec(line);
-    if (key)
+    if (key) {
       stack.push({ key: key[2] ?? attrNames.get(key[1] as string) ?? (key[1] as string), depth: depth + 1 });
+      seen.add(stack.map((s) => s.key).join("."));
+    }
     if (/ForceNew:\s*true|RequiresReplace(If\w*)?\(/.test(line) && stack.length > 0)
       found.add(stack.map((s) => s.key).join("."));
     for (const ch of line) {
@@ -66,7 +73,9 @@ function forceNewPaths(file: string): string[] {
       }
     }
   }
-  return [...found].sort();
+  const isBlock = (path: string) => [...seen].some((k) => k.startsWith(`${path}.`));
+  const sorted = [...found].sort();
+  return { properties: sorted.filter((p) => !isBlock(p)), blocks: sorted.filter(isBlock) };
 }
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -98,7 +107,7 @@ for (const plan of plans) {
   for (const r of JSON.parse(readFileSync(plan, "utf8")).resources as { type: string; custom: boolean }[])
     if (r.custom && r.type.startsWith("aws:")) types.add(r.type);
 }
-const table: Record<string, { terraform: string; file: string; properties: string[] }> = {};
+const table: Record<string, { terraform: string; file: string; properties: string[]; blocks: string[] }> = {};
 const unparsed: string[] = [];
 for (const type of [...types].sort()) {
   const tf = terraformName(type);
@@ -107,10 +116,13 @@ for (const type of [...types].sort()) {
     unparsed.push(type);
     continue;
   }
+  const { properties, blocks } = forceNewPaths(file);
+  const pulumiPath = (p: string) => p.split(".").map(camel).join(".");
   table[type] = {
     terraform: tf,
     file: file.slice(sourceDir.length + 1),
-    properties: forceNewPaths(file).map((p) => p.split(".").map(camel).join(".")),
+    properties: properties.map(pulumiPath),
+    blocks: blocks.map(pulumiPath),
   };
 }
 process.stdout.write(
