@@ -8,6 +8,7 @@ import type { RecordedResource } from "../../tools/plan/recorder";
 import { classifyChange, replaceTable } from "../../tools/plan/replacement/classify";
 import type { PlanDocument } from "../../tools/plan/run";
 import { repoRoot, runPlanCli, tempDir } from "../support/cli";
+import { mermaidBlock, parseMermaid } from "../support/mermaid";
 
 type Reviewed = PlanDocument & { diff: ChangeReview };
 
@@ -90,7 +91,16 @@ test("a --base that is neither a file nor a commit exits 2 naming it", async () 
 });
 
 const dir = tempDir("review");
-const unchanged = runPlanCli(["--stack", "dev", "--base", "HEAD", "--json", join(dir, "dev.json")]);
+const unchanged = runPlanCli([
+  "--stack",
+  "dev",
+  "--base",
+  "HEAD",
+  "--json",
+  join(dir, "dev.json"),
+  "--out",
+  dir,
+]);
 const prodBase = unchanged.then(() => runPlanCli(["--stack", "prod", "--json", join(dir, "prod-base.json")]));
 
 test("plan --base HEAD of a committed tree reports no change and exits 0", async () => {
@@ -106,6 +116,15 @@ test("plan --base HEAD of a committed tree reports no change and exits 0", async
     unchanged: doc.resources.length,
   });
   assert.match(result.stdout, /Change against HEAD: 0 to add, 0 to delete, 0 to change/);
+  const markdown = readFileSync(join(dir, "plan-dev.md"), "utf8");
+  const chart = mermaidBlock(markdown);
+  assert.equal((await parseMermaid(chart)).diagramType, "flowchart-v2");
+  assert.doesNotMatch(chart, /class .* changed/, "nothing changed, nothing highlighted");
+  assert.match(chart, /\["crest-dev-app<br\/>Workload"\]/);
+});
+
+test("the picture is refused by Mermaid's parser when it is not valid Mermaid", async () => {
+  await assert.rejects(parseMermaid("flowchart LR\n  a --> --> b"), /Parse error/);
 });
 
 test("every AWS type in the dev and prod plans is in the replacement table", async () => {

@@ -7,6 +7,7 @@ import { PolicyConfigError } from "../policy/config";
 import { loadBase } from "./diff/base";
 import { type ChangeReview, formatChangeMarkdown, formatChangeSummary, reviewChange } from "./diff/review";
 import { renderManifests } from "./manifests";
+import { stackFlowchart } from "./picture/flowchart";
 import { readStackSettings, UsageError } from "./project";
 import { ProviderCheckError } from "./providerChecks";
 import type { RecordedResource } from "./recorder";
@@ -123,7 +124,10 @@ async function main(argv: string[]): Promise<number> {
   if (args.out)
     write(
       join(resolve(args.out), `plan-${args.stack}.md`),
-      formatMarkdown(doc, diff ? formatChangeMarkdown(diff) : []),
+      formatMarkdown(doc, [
+        ...stackFlowchart(doc.resources, diff),
+        ...(diff ? formatChangeMarkdown(diff) : []),
+      ]),
     );
   if (args.manifests) {
     const manifests = renderManifests(doc.resources);

@@ -12,19 +12,28 @@ interface ComponentGroup {
   readonly resources: RecordedResource[];
 }
 
+/** The top-level component (a child of the stack) that declared a resource, or undefined at the top. */
+export function topComponentOf(
+  byUrn: ReadonlyMap<string, RecordedResource>,
+  r: RecordedResource,
+): RecordedResource | undefined {
+  let current = r;
+  let top: RecordedResource | undefined;
+  while (current.parent) {
+    const parent = byUrn.get(current.parent);
+    if (!parent || parent.type === "pulumi:pulumi:Stack") break;
+    top = parent;
+    current = parent;
+  }
+  return top;
+}
+
 /** Groups cloud resources under the top-level Crest component that declared them. */
 export function groupByComponent(doc: PlanDocument): ComponentGroup[] {
   const byUrn = new Map(doc.resources.map((r) => [r.urn, r]));
   const topComponent = (r: RecordedResource): string => {
-    let current = r;
-    let top = "(stack)";
-    while (current.parent) {
-      const parent = byUrn.get(current.parent);
-      if (!parent || parent.type === "pulumi:pulumi:Stack") break;
-      top = `${parent.type} ${parent.name}`;
-      current = parent;
-    }
-    return top;
+    const top = topComponentOf(byUrn, r);
+    return top ? `${top.type} ${top.name}` : "(stack)";
   };
   const groups = new Map<string, RecordedResource[]>();
   for (const r of doc.resources) {
