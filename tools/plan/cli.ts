@@ -11,6 +11,7 @@ import { stackFlowchart } from "./picture/flowchart";
 import { readStackSettings, UsageError } from "./project";
 import { ProviderCheckError } from "./providerChecks";
 import type { RecordedResource } from "./recorder";
+import { replacementExceptions } from "./replacement/exceptions";
 import { formatJson, formatMarkdown, formatSummary } from "./report";
 import { type PolicyProgress, runPlan } from "./run";
 
@@ -116,7 +117,10 @@ async function main(argv: string[]): Promise<number> {
       args.stack,
       readStackSettings(args.configDir ? resolve(args.configDir) : root, args.stack).config,
     );
-    diff = reviewChange(base.label, base.resources, doc.resources, tier === "prod");
+    const exceptions = replacementExceptions(
+      doc.policy.configFile ? resolve(root, doc.policy.configFile) : undefined,
+    );
+    diff = reviewChange(base.label, base.resources, doc.resources, tier === "prod", exceptions);
   }
   process.stdout.write(formatSummary(doc));
   if (diff) process.stdout.write(`\n${formatChangeSummary(diff)}`);

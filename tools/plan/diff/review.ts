@@ -33,6 +33,8 @@ export function reviewChange(
   baseResources: readonly RecordedResource[],
   head: readonly RecordedResource[],
   prod: boolean,
+  /** Resources (name or URN) the stack's policy config allows to be replaced, with the reason. */
+  exceptions: ReadonlyMap<string, string> = new Map(),
 ): ChangeReview {
   const diff = diffGraphs(baseResources, head);
   const order = { replace: 0, unknown: 1, update: 2 } as const;
@@ -55,7 +57,7 @@ export function reviewChange(
     added: diff.added,
     removed: diff.removed,
     renamed: diff.renamed,
-    findings: replacementFindings(diff, changed, prod),
+    findings: replacementFindings(diff, changed, prod, exceptions),
   };
 }
 

@@ -162,8 +162,9 @@ export function replacementFindings(
   diff: GraphDiff,
   changed: readonly ClassifiedChange[],
   prod: boolean,
+  exceptions: ReadonlyMap<string, string> = new Map(),
 ): ReviewFinding[] {
-  const enforcementLevel = prod ? "mandatory" : "advisory";
+  const level = prod ? "mandatory" : "advisory";
   const findings: ReviewFinding[] = [];
   for (const c of changed) {
     if (c.kind !== "replace") continue;
@@ -172,30 +173,40 @@ export function replacementFindings(
       : `because ${c.replacedBy.join(", ")} changed`;
     if (statefulTypes.has(c.type))
       findings.push({
-        enforcementLevel,
+        enforcementLevel: level,
         urn: c.urn,
         message: `replaces stateful ${c.type} ${c.name} ${because}`,
       });
     else if (c.protect)
       findings.push({
-        enforcementLevel,
+        enforcementLevel: level,
         urn: c.urn,
         message: `replaces protected ${c.type} ${c.name} ${because}`,
       });
   }
   for (const r of diff.renamed.filter((r) => r.custom && (statefulTypes.has(r.type) || r.protect))) {
     findings.push({
-      enforcementLevel,
+      enforcementLevel: level,
       urn: r.fromUrn,
       message: `renames ${r.type} ${r.from} to ${r.to}: Pulumi deletes and creates it unless the new one has ${r.aliases}`,
     });
   }
   for (const r of diff.removed.filter((r) => r.custom && (statefulTypes.has(r.type) || r.protect))) {
     findings.push({
-      enforcementLevel,
+      enforcementLevel: level,
       urn: r.urn,
       message: `deletes ${r.protect ? "protected" : "stateful"} ${r.type} ${r.name}`,
     });
   }
-  return findings;
+  // An exception in the stack's policy config keeps the finding in the report, as advisory.
+  return findings.map((f) => {
+    const reason = exceptions.get(f.urn) ?? exceptions.get(nameOf(f.urn));
+    return reason === undefined
+      ? f
+      : {
+          ...f,
+          enforcementLevel: "advisory",
+          message: `${f.message}; allowed by the stack's policy config: ${reason}`,
+        };
+  });
 }
