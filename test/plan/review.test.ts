@@ -216,4 +216,51 @@ test("prod: a larger Aurora class updates in place, a reader per shard is added,
     markdown,
     /\| \*\*mandatory\*\* \| replaces stateful aws:msk\/cluster:Cluster crest-prod-kafka because/,
   );
+  const chart = mermaidBlock(markdown);
+  assert.equal((await parseMermaid(chart)).diagramType, "flowchart-v2");
+  const idOf = (label: string) => new RegExp(`(c\\d+)\\["${label}"\\]`).exec(chart)?.[1] ?? "?";
+  const highlighted = /class (\S+) changed/.exec(chart)?.[1]?.split(",") ?? [];
+  for (const label of [
+    "crest-prod<br/>Network",
+    "crest-prod-mysql<br/>ShardedMysql",
+    "crest-prod-kafka<br/>KafkaCluster",
+  ])
+    assert.ok(highlighted.includes(idOf(label)), `${label} is highlighted in ${chart}`);
+  assert.ok(!highlighted.includes(idOf("crest-prod-storage<br/>TieredStorage")), "storage is unchanged");
+
+  // The stack's policy config may allow a replacement, with its reason: the finding stays, as advisory.
+  const policyConfig = join(config, "prod-policy.json");
+  const reason = "the cluster moves with the VPC; producers replay from the outbox";
+  writeFileSync(
+    policyConfig,
+    JSON.stringify({
+      "reliability-deletion-protection": {
+        reason: "the VPC move is planned",
+        allowReplacement: [{ resource: "crest-prod-kafka", reason }],
+      },
+    }),
+  );
+  const allowed = await runPlanCli([
+    "--stack",
+    "prod",
+    "--config-dir",
+    config,
+    "--base",
+    join(dir, "prod-base.json"),
+    "--policy-config",
+    policyConfig,
+    "--json",
+    join(dir, "prod-allowed.json"),
+  ]);
+  assert.equal(allowed.code, 1, "the replacements not allowed still block");
+  const allowedDiff = (JSON.parse(readFileSync(join(dir, "prod-allowed.json"), "utf8")) as Reviewed).diff;
+  assert.deepEqual(
+    allowedDiff.findings.filter((f) => f.enforcementLevel === "advisory").map((f) => f.urn.split("::").pop()),
+    ["crest-prod-kafka"],
+  );
+  assert.match(
+    allowedDiff.findings.find((f) => f.enforcementLevel === "advisory")?.message ?? "",
+    /allowed by the stack's policy config: the cluster moves with the VPC/,
+  );
+  assert.equal(allowedDiff.findings.filter((f) => f.enforcementLevel === "mandatory").length, 5);
 });
