@@ -4,32 +4,16 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { diffGraphs, diffInputs } from "../../tools/plan/diff/compare";
 import type { ChangeReview } from "../../tools/plan/diff/review";
-import type { RecordedResource } from "../../tools/plan/recorder";
 import { classifyChange, replaceTable } from "../../tools/plan/replacement/classify";
 import type { PlanDocument } from "../../tools/plan/run";
 import { repoRoot, runPlanCli, tempDir } from "../support/cli";
 import { mermaidBlock, parseMermaid } from "../support/mermaid";
+import { fixtureResource } from "../support/recording";
 
 type Reviewed = PlanDocument & { diff: ChangeReview };
 
-function resource(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  parent = "",
-): RecordedResource {
-  return {
-    urn: `urn:pulumi:test::crest::${type}::${name}`,
-    type,
-    name,
-    parent,
-    custom: true,
-    protect: false,
-    provider: "",
-    dependencies: [],
-    propertyDependencies: {},
-    inputs,
-  };
+function resource(type: string, name: string, inputs: Record<string, unknown>, parent = "") {
+  return fixtureResource(type, inputs, { name, parent });
 }
 
 test("inputs differ by nested path; secrets and unknowns keep their markers on both sides", () => {
@@ -148,18 +132,9 @@ test("prod: a larger Aurora class updates in place, a reader per shard is added,
     prodFile,
     `${readFileSync(prodFile, "utf8").replace("10.20.0.0/16", "10.30.0.0/16")}  crest:mysql:\n    instanceClass: db.r7g.xlarge\n    readersPerShard: 3\n`,
   );
-  const result = await runPlanCli([
-    "--stack",
-    "prod",
-    "--config-dir",
-    config,
-    "--base",
-    join(dir, "prod-base.json"),
-    "--json",
-    join(dir, "prod.json"),
-    "--out",
-    dir,
-  ]);
+  const planChanged = (...more: string[]) =>
+    runPlanCli(["--stack", "prod", "--config-dir", config, "--base", join(dir, "prod-base.json"), ...more]);
+  const result = await planChanged("--json", join(dir, "prod.json"), "--out", dir);
   assert.equal(result.code, 1, "mandatory replacement findings block the plan");
   const { diff } = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as Reviewed;
   const base = JSON.parse(readFileSync(join(dir, "prod-base.json"), "utf8")) as PlanDocument;
@@ -240,18 +215,12 @@ test("prod: a larger Aurora class updates in place, a reader per shard is added,
       },
     }),
   );
-  const allowed = await runPlanCli([
-    "--stack",
-    "prod",
-    "--config-dir",
-    config,
-    "--base",
-    join(dir, "prod-base.json"),
+  const allowed = await planChanged(
     "--policy-config",
     policyConfig,
     "--json",
     join(dir, "prod-allowed.json"),
-  ]);
+  );
   assert.equal(allowed.code, 1, "the replacements not allowed still block");
   const allowedDiff = (JSON.parse(readFileSync(join(dir, "prod-allowed.json"), "utf8")) as Reviewed).diff;
   assert.deepEqual(
