@@ -38,8 +38,9 @@ export function reviewChange(
 ): ChangeReview {
   const diff = diffGraphs(baseResources, head);
   const order = { replace: 0, unknown: 1, update: 2 } as const;
-  // Renamed resources are created anew, like replaced ones: what takes their ids follows them.
-  const recreated = diff.renamed.map((r) => r.toUrn);
+  // Added and renamed resources are created, like replaced ones: an existing resource whose
+  // replace-forcing input now takes one of their ids is replaced too.
+  const recreated = [...diff.added.map((r) => r.urn), ...diff.renamed.map((r) => r.toUrn)];
   const changed = followReplacements(diff.changed.map(classifyChange), head, recreated).sort(
     (a, b) => order[a.kind] - order[b.kind] || a.urn.localeCompare(b.urn),
   );

@@ -116,7 +116,7 @@ export function followReplacements(
   while (grew) {
     grew = false;
     for (const r of head) {
-      if (!r.custom || replaced.has(r.urn) || recreated.includes(r.urn)) continue;
+      if (!r.custom || replaced.has(r.urn)) continue;
       const via = new Set<string>();
       const forced = new Set<string>();
       for (const [property, urns] of Object.entries(r.propertyDependencies)) {
