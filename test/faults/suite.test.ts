@@ -18,12 +18,14 @@ const deletedRows = 3;
 const extraUnits = 5;
 
 /**
- * Not a production fault: orders vanish from MySQL and Redis gains stock during the load, as a
- * broken pipeline and a broken ledger would. The suite must report lost and oversold orders.
+ * Not a production fault: orders vanish from MySQL, and both Redis and MySQL's stock of record gain
+ * units the sale never had, as a broken pipeline and a broken ledger would (Redis alone gaining
+ * stock oversells nothing: MySQL rejects what is over its stock). The suite must report lost and
+ * oversold orders against the stock it seeded.
  */
 const plantedFault: Fault = {
   id: "planted-loss-and-oversell",
-  description: `${deletedRows} stored orders deleted, Redis stock raised by ${extraUnits}`,
+  description: `${deletedRows} stored orders deleted, stock raised by ${extraUnits} in Redis and MySQL`,
   holdSeconds: 1,
   async inject(rig, load) {
     const shard = rig.stack.shards[0];
@@ -39,6 +41,10 @@ const plantedFault: Fault = {
       20_000,
     );
     await shard.query("DELETE FROM orders WHERE sku = ? LIMIT ?", [load.sku, deletedRows]);
+    await shard.query("UPDATE catalog_items SET flash_sale_stock = flash_sale_stock + ? WHERE sku = ?", [
+      extraUnits,
+      load.sku,
+    ]);
     await rig.stack.redis.incrby(`fs:{${load.sku}}:stock`, extraUnits);
   },
   clear: async () => undefined,
@@ -81,7 +87,7 @@ describe("fault suite (quick core) on real servers", { timeout: 400_000 }, () =>
     assert.equal(a.replaysWrong, 0);
   });
 
-  it("orders deleted from MySQL and stock added in Redis: reported as lost and oversold, and the fault fails", async () => {
+  it("orders deleted from MySQL and stock added to the ledgers: reported as lost and oversold, and the fault fails", async () => {
     const result = await runFault(started(), plantedFault, plan, progress);
     const a = result.accounting;
     assert.equal(result.passed, false);

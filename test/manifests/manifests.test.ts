@@ -280,6 +280,7 @@ function recorded(
     protect: false,
     provider: "",
     dependencies: [],
+    propertyDependencies: {},
     inputs,
   };
 }

@@ -37,22 +37,9 @@ import {
 import { kubernetesSchema } from "../../tools/plan/providerChecks/kubernetes";
 import type { RecordedResource } from "../../tools/plan/recorder";
 import { recordProgram } from "../../tools/plan/run";
+import { fixtureResource } from "../support/recording";
 
-function resource(type: string, inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) {
-  const name = more.name ?? "fixture";
-  return {
-    urn: `urn:pulumi:test::crest::${type}::${name}`,
-    type,
-    name,
-    parent: "",
-    custom: true,
-    protect: false,
-    provider: "",
-    dependencies: [],
-    inputs,
-    ...more,
-  } satisfies RecordedResource;
-}
+const resource = fixtureResource;
 
 /** The refusals of one rule, as `path=value`, for compact assertions. */
 async function refused(rule: ProviderRule, ...resources: RecordedResource[]): Promise<string[]> {

@@ -13,3 +13,25 @@ export function one(recording: Pick<Recording, "resources">, type: string, name?
   }
   return found[0] as RecordedResource;
 }
+
+/** A recorded cloud resource for unit tests: `fixture` of the type unless `more` says otherwise. */
+export function fixtureResource(
+  type: string,
+  inputs: Record<string, unknown>,
+  more: Partial<RecordedResource> = {},
+): RecordedResource {
+  const name = more.name ?? "fixture";
+  return {
+    urn: `urn:pulumi:test::crest::${type}::${name}`,
+    type,
+    name,
+    parent: "",
+    custom: true,
+    protect: false,
+    provider: "",
+    dependencies: [],
+    propertyDependencies: {},
+    inputs,
+    ...more,
+  };
+}

@@ -2,24 +2,30 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../../stacks/config/errors";
+import { resolveStackConfig } from "../../stacks/config/load";
 import { PolicyConfigError } from "../policy/config";
+import { loadBase } from "./diff/base";
+import { type ChangeReview, formatChangeMarkdown, formatChangeSummary, reviewChange } from "./diff/review";
 import { renderManifests } from "./manifests";
-import { UsageError } from "./project";
+import { stackFlowchart } from "./picture/flowchart";
+import { readStackSettings, UsageError } from "./project";
 import { ProviderCheckError } from "./providerChecks";
 import type { RecordedResource } from "./recorder";
+import { replacementExceptions } from "./replacement/exceptions";
 import { formatJson, formatMarkdown, formatSummary } from "./report";
 import { blocks, type PolicyProgress, runPlan } from "./run";
 
 /** Exit codes, as documented in the README. */
 export const exitCodes = { ok: 0, blockingViolations: 1, badInput: 2, programError: 3 } as const;
 
-const usage = `usage: npm run plan -- --stack <name> [--json <file>] [--out <dir>] [--config-dir <dir>] [--manifests <dir>] [--policy-config <file>]
+const usage = `usage: npm run plan -- --stack <name> [--json <file>] [--out <dir>] [--config-dir <dir>] [--manifests <dir>] [--policy-config <file>] [--base <ref|file>]
   --stack <name>   stack to plan (a Pulumi.<name>.yaml next to Pulumi.yaml)
   --config-dir <dir>  read Pulumi.<name>.yaml from this directory instead
   --json <file>    write the plan document as JSON
   --out <dir>      write a Markdown report (plan-<stack>.md) for a pull-request comment
   --manifests <dir>  write every Kubernetes object as YAML, one file per object
-  --policy-config <file>  the stack's policy pack config (default: policies/config/<stack>.json if present)`;
+  --policy-config <file>  the stack's policy pack config (default: policies/config/<stack>.json if present)
+  --base <ref|file>  review the change against a git ref (planned in a temporary worktree) or a saved --json plan`;
 
 function parse(argv: string[]) {
   try {
@@ -32,6 +38,7 @@ function parse(argv: string[]) {
         "config-dir": { type: "string" },
         manifests: { type: "string" },
         "policy-config": { type: "string" },
+        base: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -44,6 +51,7 @@ function parse(argv: string[]) {
       configDir: values["config-dir"],
       manifests: values.manifests,
       policyConfig: values["policy-config"],
+      base: values.base,
     };
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -92,6 +100,9 @@ async function main(argv: string[]): Promise<number> {
       `--policy-config: got "${args.policyConfig}"; allowed: an existing policy pack config file`,
     );
   }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // The base is read (or planned) first, so a bad --base fails before the head is planned.
+  const base = args.base === undefined ? undefined : loadBase(root, args.base, args.stack, log);
   const started = performance.now();
   const doc = await runPlan(root, args.stack, {
     configDir: args.configDir && resolve(args.configDir),
@@ -104,9 +115,28 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(
     `[plan ${args.stack}] ${doc.summary.resourceCount} resources recorded and reviewed in ${seconds} s\n`,
   );
+  let diff: ChangeReview | undefined;
+  if (base) {
+    const { tier } = resolveStackConfig(
+      args.stack,
+      readStackSettings(args.configDir ? resolve(args.configDir) : root, args.stack).config,
+    );
+    const exceptions = replacementExceptions(
+      doc.policy.configFile ? resolve(root, doc.policy.configFile) : undefined,
+    );
+    diff = reviewChange(base.label, base.resources, doc.resources, tier === "prod", exceptions);
+  }
   process.stdout.write(formatSummary(doc));
-  if (args.json) write(resolve(args.json), formatJson(doc));
-  if (args.out) write(join(resolve(args.out), `plan-${args.stack}.md`), formatMarkdown(doc));
+  if (diff) process.stdout.write(`\n${formatChangeSummary(diff)}`);
+  if (args.json) write(resolve(args.json), formatJson(diff ? { ...doc, diff } : doc));
+  if (args.out)
+    write(
+      join(resolve(args.out), `plan-${args.stack}.md`),
+      formatMarkdown(doc, [
+        ...stackFlowchart(doc.resources, diff),
+        ...(diff ? formatChangeMarkdown(diff) : []),
+      ]),
+    );
   if (args.manifests) {
     const manifests = renderManifests(doc.resources);
     for (const m of manifests) write(join(resolve(args.manifests), m.file), m.yaml);
@@ -114,7 +144,8 @@ async function main(argv: string[]): Promise<number> {
       `[plan ${args.stack}] ${manifests.length} Kubernetes manifests written to ${args.manifests}\n`,
     );
   }
-  return blocks(doc) ? exitCodes.blockingViolations : exitCodes.ok;
+  const diffBlocks = (diff?.findings ?? []).some((v) => v.enforcementLevel === "mandatory");
+  return blocks(doc) || diffBlocks ? exitCodes.blockingViolations : exitCodes.ok;
 }
 
 function fail(error: unknown): number {

@@ -16,6 +16,11 @@ export interface RecordedResource {
   readonly provider: string;
   /** URNs this resource depends on (explicit and through its inputs), sorted. */
   readonly dependencies: string[];
+  /**
+   * The URNs each top-level input depends on, sorted: what a replacement cascades through (a
+   * dependent's input then becomes unknown, and is a change if it forces a new resource).
+   */
+  readonly propertyDependencies: Record<string, string[]>;
   readonly inputs: Record<string, unknown>;
 }
 
@@ -213,6 +218,15 @@ function wireOf(req: RegisterRequest, urn: string): WireResource {
   };
 }
 
+function sortedPropertyDependencies(req: RegisterRequest): Record<string, string[]> {
+  const byProperty: [string, string[]][] = [];
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    const urns = [...new Set(deps.getUrnsList())].sort();
+    if (urns.length > 0) byProperty.push([key, urns]);
+  });
+  return Object.fromEntries(byProperty.sort(([a], [b]) => a.localeCompare(b)));
+}
+
 function recordOf(req: RegisterRequest, urn: string): RecordedResource {
   const providerRef = req.getProvider();
   return {
@@ -224,6 +238,7 @@ function recordOf(req: RegisterRequest, urn: string): RecordedResource {
     protect: req.getProtect() ?? false,
     provider: providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : "",
     dependencies: [...new Set(req.getDependenciesList())].sort(),
+    propertyDependencies: sortedPropertyDependencies(req),
     inputs: renderWireValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
   };
 }

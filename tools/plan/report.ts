@@ -3,7 +3,7 @@ import type { RecordedResource } from "./recorder";
 import type { PlanDocument } from "./run";
 
 /** The JSON `--json` writes: keys in a fixed order, two-space indent, trailing newline. */
-export function formatJson(doc: PlanDocument): string {
+export function formatJson(doc: PlanDocument & { readonly diff?: unknown }): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -12,19 +12,28 @@ interface ComponentGroup {
   readonly resources: RecordedResource[];
 }
 
+/** The top-level component (a child of the stack) that declared a resource, or undefined at the top. */
+export function topComponentOf(
+  byUrn: ReadonlyMap<string, RecordedResource>,
+  r: RecordedResource,
+): RecordedResource | undefined {
+  let current = r;
+  let top: RecordedResource | undefined;
+  while (current.parent) {
+    const parent = byUrn.get(current.parent);
+    if (!parent || parent.type === "pulumi:pulumi:Stack") break;
+    top = parent;
+    current = parent;
+  }
+  return top;
+}
+
 /** Groups cloud resources under the top-level Crest component that declared them. */
 export function groupByComponent(doc: PlanDocument): ComponentGroup[] {
   const byUrn = new Map(doc.resources.map((r) => [r.urn, r]));
   const topComponent = (r: RecordedResource): string => {
-    let current = r;
-    let top = "(stack)";
-    while (current.parent) {
-      const parent = byUrn.get(current.parent);
-      if (!parent || parent.type === "pulumi:pulumi:Stack") break;
-      top = `${parent.type} ${parent.name}`;
-      current = parent;
-    }
-    return top;
+    const top = topComponentOf(byUrn, r);
+    return top ? `${top.type} ${top.name}` : "(stack)";
   };
   const groups = new Map<string, RecordedResource[]>();
   for (const r of doc.resources) {
@@ -154,14 +163,18 @@ function policySection(doc: PlanDocument): string[] {
   return lines;
 }
 
-/** A Markdown report for a pull-request comment; the marker lets CI update one comment in place. */
-export function formatMarkdown(doc: PlanDocument): string {
+/**
+ * A Markdown report for a pull-request comment; the marker lets CI update one comment in place.
+ * `sections` (e.g. the change against the base) come right after the headline, before the tables.
+ */
+export function formatMarkdown(doc: PlanDocument, sections: readonly string[] = []): string {
   const lines = [
     `<!-- crest-plan:${doc.stack} -->`,
     `## Crest plan: \`${doc.stack}\``,
     "",
     `${headline(doc)}. ${policyLine(doc)}.`,
     "",
+    ...sections,
     "| Component | Type | Count |",
     "| --- | --- | ---: |",
   ];

@@ -148,7 +148,10 @@ const statefulTypes = [
   ...t.buckets,
 ];
 
-export const deletionProtection = resourceRule<{ requirePulumiProtect: boolean }>({
+export const deletionProtection = resourceRule<{
+  requirePulumiProtect: boolean;
+  allowReplacement: { resource: string; reason: string }[];
+}>({
   id: "reliability-deletion-protection",
   family: "data stores",
   controls: ["FSBP RDS.7"],
@@ -163,8 +166,23 @@ export const deletionProtection = resourceRule<{ requirePulumiProtect: boolean }
   config: {
     schema: {
       requirePulumiProtect: { type: "boolean", description: "Require Pulumi's protect option too." },
+      allowReplacement: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: {
+            resource: { type: "string", minLength: 1, description: "The resource's name or URN." },
+            reason: { type: "string", minLength: 1, description: "Why replacing it is intended." },
+          },
+          required: ["resource", "reason"],
+          additionalProperties: false,
+        },
+        description:
+          "Stateful or protected resources a change may replace or delete (`plan --base`, tools/plan/replacement): " +
+          "each with its reason, read by the plan's change review; a replacement not listed is a finding.",
+      },
     },
-    defaults: () => ({ requirePulumiProtect: true }),
+    defaults: () => ({ requirePulumiProtect: true, allowReplacement: [] }),
   },
   check: ({ type, props, protect }, config, report) => {
     if (config.requirePulumiProtect && (statefulTypes as readonly string[]).includes(type) && !protect) {
