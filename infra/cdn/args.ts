@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { accountIdProblems, integerProblems } from "../lib/placement";
+import { accountIdProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
+import { integerProblems } from "../lib/schema";
 import type { ApiOrigin } from "../loadbalancer";
 import { logRetentionDaysProblems } from "../loadbalancer/accessLogs";
 import { acmFirstNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../loadbalancer/dns";

@@ -9,9 +9,22 @@ import type { Problem } from "./problems";
 export const allowed = (phrase: string) => ({ error: phrase });
 
 /** A whole number from `min` to `max`; `why` says where the limits come from. The one range check. */
-export function integer(min: number, max: number, why: string) {
-  const phrase = allowed(`an integer from ${min} to ${max} (${why})`);
+export function integer(min: number, max: number, why?: string) {
+  const phrase = allowed(`an integer from ${min} to ${max}${why ? ` (${why})` : ""}`);
   return z.number(phrase).int(phrase).min(min, phrase).max(max, phrase);
+}
+
+/** The range check of `integer` on one value of arguments not declared as a schema; `undefined` passes. */
+export function integerProblems(
+  path: string,
+  value: unknown,
+  min: number,
+  max: number,
+  why?: string,
+): Problem[] {
+  if (value === undefined) return [];
+  const issues = integer(min, max, why).safeParse(value).error?.issues ?? [];
+  return issueProblems(issues, value).map((problem) => ({ ...problem, path }));
 }
 
 /** A zod issue path as Crest prints it: `nodesPerAz.min`, `nodeInstanceTypes[0]`. */

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { accountIdProblems, availabilityZoneProblems, integerProblems } from "../lib/placement";
+import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
+import { integerProblems } from "../lib/schema";
 import { maxAvailabilityZones, vpcCidrProblems } from "../network/subnetPlan";
 import { logRetentionDaysProblems } from "./accessLogs";
 import { apiDomainNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "./dns";
