@@ -14,7 +14,9 @@ export const logRetentionDays = [
 const retentionPeriod = allowed(`one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`);
 export const logRetentionSchema = z
   .number(retentionPeriod)
-  .refine((days) => (logRetentionDays as readonly number[]).includes(days), retentionPeriod);
+  .int(retentionPeriod)
+  .refine((days) => (logRetentionDays as readonly number[]).includes(days), retentionPeriod)
+  .meta({ title: "a CloudWatch Logs retention period" });
 
 export function logRetentionProblems(path: string, value: number | undefined): Problem[] {
   if (value === undefined) return [];
