@@ -11,7 +11,7 @@ import { allowed, integer, parseSettings } from "../lib/schema";
 export { defaultKubernetesVersion, type KubernetesVersion, kubernetesVersions } from "../lib/pins";
 
 /** EKS default quota "Nodes per managed node group" (adjustable; raise the quota first). */
-export const maxNodesPerNodeGroup = 450;
+const maxNodesPerNodeGroup = 450;
 /** CreateNodegroup takes 0–20 instance types; an empty list would silently mean t3.medium. */
 const maxInstanceTypes = 20;
 /** EKS quota "Public endpoint access CIDR ranges per cluster" (not adjustable). */
@@ -21,7 +21,7 @@ const maxNodeSecurityGroups = 4;
 const nodeQuota = `EKS's default quota is ${maxNodesPerNodeGroup} nodes per managed node group`;
 
 /** Managed node group sizes in one AZ. */
-export const nodesPerAzSchema = z.object({
+const nodesPerAzSchema = z.object({
   min: integer(1, maxNodesPerNodeGroup, `every AZ keeps a node for spread replicas; ${nodeQuota}`).describe(
     "Nodes the AZ never goes below.",
   ),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { encryptedLogGroup } from "../lib/logs";
 import { assertValidArgs } from "../lib/problems";
 import {

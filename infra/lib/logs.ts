@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { EncryptionKey, type ServiceGrant } from "../kms/encryptionKey";
+import { EncryptionKey, type ServiceGrant } from "./encryptionKey";
 import type { Problem } from "./problems";
 import { allowed, issueProblems } from "./schema";
 

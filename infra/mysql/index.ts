@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { type DerivedName, nameBudget } from "../lib/names";
 import { engines, tls } from "../lib/pins";
 import { assertValidArgs, type Problem } from "../lib/problems";

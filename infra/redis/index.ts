@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { cloudWatchLogsGrant } from "../lib/logs";
 import { type DerivedNames, derivedNameProblems } from "../lib/names";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { accountIdProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";

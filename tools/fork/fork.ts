@@ -4,7 +4,7 @@ import ipaddr from "ipaddr.js";
 import { parse, parseDocument } from "yaml";
 import { describeProblem, type Problem } from "../../infra/lib/problems";
 import { apiDomainNameProblems } from "../../infra/loadbalancer/args";
-import { hostedZoneIdProblems } from "../../infra/loadbalancer/dns";
+import { hostedZoneIdProblems } from "../../infra/lib/dns";
 import { vpcCidrProblems } from "../../infra/network";
 import { StackConfigError } from "../../stacks/config/errors";
 import { namespace, resolveStackConfig, type StackConfig } from "../../stacks/config/load";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, type Problem } from "../lib/problems";
-import { integerProblems } from "../lib/schema";
+import { assertValidArgs, type Problem } from "./problems";
+import { integerProblems } from "./schema";
 
 /** An AWS service allowed to use the key on the account's behalf. */
 export interface ServiceGrant {
