@@ -63,13 +63,9 @@ const knownKeys = new Set(configKeyPaths());
  * (`shards` → `crest:mysql.shards`). Problems with arguments the config does not set (placement,
  * wired by the platform) are the network's to report and are left out here.
  */
-function asConfigProblems(
-  section: string,
-  problems: readonly Problem[],
-  rename: Record<string, string> = {},
-) {
+function asConfigProblems(section: string, problems: readonly Problem[]) {
   return problems.flatMap((p) => {
-    const key = `${section}.${rename[p.path] ?? p.path}`;
+    const key = `${section}.${p.path}`;
     return knownKeys.has(key.replace(/\[\d+\]/g, "")) ? [{ ...p, path: `${namespace}:${key}` }] : [];
   });
 }
@@ -128,10 +124,7 @@ export function componentProblems(config: StackConfig): Problem[] {
   const compute = placeholderCompute(config);
   return [
     ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
-    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement)), {
-      "topics[0].partitions": "ordersPartitions",
-      "topics[1].partitions": "deadLetterPartitions",
-    }),
+    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement))),
     ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
     ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
     ...asConfigProblems(

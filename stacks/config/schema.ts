@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { priceClasses } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
+import { kafkaTopicSchema } from "../../infra/kafka/args";
 import { logRetentionDays } from "../../infra/lib/logs";
 import { instanceTypes } from "../../infra/lib/pins";
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
@@ -121,10 +122,14 @@ export const kafkaSchema = z.strictObject(
     replicationFactor: wholeNumber("default.replication.factor and the topics' replication (≤ brokers)."),
     minInsyncReplicas: wholeNumber("min.insync.replicas (below the replication factor)."),
     logRetentionDays: wholeNumber("Days the broker logs are kept; one of CloudWatch's periods."),
-    ordersPartitions: wholeNumber(
-      "Partitions of the orders topic (1–10000): the worker's parallelism ceiling.",
-    ),
-    deadLetterPartitions: wholeNumber("Partitions of the orders dead-letter topic (1–10000)."),
+    // The partitions of the two topics the platform creates (their names are fixed), as the
+    // component's topic schema declares them.
+    ordersPartitions: kafkaTopicSchema.shape.partitions
+      .optional()
+      .describe("Partitions of the orders topic: the worker's parallelism ceiling."),
+    deadLetterPartitions: kafkaTopicSchema.shape.partitions
+      .optional()
+      .describe("Partitions of the orders dead-letter topic."),
   },
   allowed("a map of Kafka (MSK) settings"),
 );
