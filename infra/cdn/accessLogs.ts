@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { logBucket, type SecureBucket } from "../storage";
-import type { Statement } from "../storage/policies";
+import { logBucket, type SecureBucket } from "../lib/buckets";
+import type { Statement } from "../lib/policy";
 
 /**
  * Lets CloudWatch Logs' vended-log delivery write this account's logs, as the CloudWatch Logs

@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { accountIdProblems, integerProblems } from "../lib/placement";
+import { logRetentionDaysProblems } from "../lib/buckets";
+import { acmFirstNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../lib/dns";
+import { accountIdProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
+import { integerProblems } from "../lib/schema";
 import type { ApiOrigin } from "../loadbalancer";
-import { logRetentionDaysProblems } from "../loadbalancer/accessLogs";
-import { acmFirstNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../loadbalancer/dns";
 import type { CacheTtl } from "./policies";
 import { rateLimitRange } from "./webAcl";
 

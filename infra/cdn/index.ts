@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { aliasRecords, dnsValidatedCertificate } from "../lib/dns";
 import { tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
-import { aliasRecords, dnsValidatedCertificate } from "../loadbalancer/dns";
 import { cdnAccessLogs } from "./accessLogs";
 import {
   type CdnArgs,

@@ -1,24 +1,87 @@
 import type * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
-import { logRetentionProblems } from "../lib/logs";
+import { z } from "zod";
+import { logRetentionSchema } from "../lib/logs";
 import { type DerivedName, nameBudget } from "../lib/names";
-import { instanceTypes, kubernetesVersions } from "../lib/pins";
+import { defaultKubernetesVersion, instanceTypes, kubernetesVersions } from "../lib/pins";
 import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
+import { allowed, integer, parseSettings } from "../lib/schema";
 
 export { defaultKubernetesVersion, type KubernetesVersion, kubernetesVersions } from "../lib/pins";
 
-/** Managed node group sizes in one AZ. */
-export interface NodesPerAz {
-  /** Nodes the AZ never goes below. @default 2 */
-  readonly min: number;
-  /** Ceiling the autoscaler may grow the AZ to. @default 10 */
-  readonly max: number;
-  /** Nodes at creation; the autoscaler owns the number afterwards. @default 2 */
-  readonly desired: number;
-}
+/** EKS default quota "Nodes per managed node group" (adjustable; raise the quota first). */
+const maxNodesPerNodeGroup = 450;
+/** CreateNodegroup takes 0–20 instance types; an empty list would silently mean t3.medium. */
+const maxInstanceTypes = 20;
+/** EKS quota "Public endpoint access CIDR ranges per cluster" (not adjustable). */
+const maxPublicAccessCidrs = 40;
+/** A network interface holds 5 security groups by default; the cluster security group is one. */
+const maxNodeSecurityGroups = 4;
+const nodeQuota = `EKS's default quota is ${maxNodesPerNodeGroup} nodes per managed node group`;
 
-export interface EksClusterArgs {
+/** Managed node group sizes in one AZ. */
+const nodesPerAzSchema = z.object({
+  min: integer(1, maxNodesPerNodeGroup, `every AZ keeps a node for spread replicas; ${nodeQuota}`).describe(
+    "Nodes the AZ never goes below.",
+  ),
+  max: integer(1, maxNodesPerNodeGroup, nodeQuota).describe("Ceiling the autoscaler may grow the AZ to."),
+  desired: integer(1, maxNodesPerNodeGroup, nodeQuota).describe(
+    "Nodes at creation (min ≤ desired ≤ max); the autoscaler owns the number afterwards.",
+  ),
+});
+export type NodesPerAz = z.output<typeof nodesPerAzSchema>;
+
+const instanceTypeCount = allowed(
+  `1 to ${maxInstanceTypes} EC2 instance types (EKS managed node groups take up to ${maxInstanceTypes})`,
+);
+
+/** The version, nodes, endpoint and logs of an EksCluster: type, limits, description and baseline default, once. */
+export const eksClusterSettingsSchema = z.object({
+  kubernetesVersion: z
+    .string()
+    .refine(
+      (version) => Object.hasOwn(kubernetesVersions, version),
+      allowed(
+        `one of ${Object.keys(kubernetesVersions).join(", ")} (the Kubernetes minors in EKS standard support)`,
+      ),
+    )
+    .describe(
+      "Kubernetes minor of the control plane and nodes; one in EKS standard support (infra/lib/pins.ts).",
+    )
+    .default(defaultKubernetesVersion),
+  nodeInstanceTypes: z
+    .array(z.string())
+    .min(1, instanceTypeCount)
+    .max(maxInstanceTypes, instanceTypeCount)
+    .describe(
+      "EC2 instance types of every node group, all of one architecture. Graviton (arm64) types need an arm64 (or multi-arch) image of every workload.",
+    )
+    .default(() => [...instanceTypes.nodes.prod.value]),
+  nodesPerAz: nodesPerAzSchema
+    .describe("Node counts of each AZ's managed node group.")
+    .default(() => ({ min: 2, max: 10, desired: 2 })),
+  endpointPublicAccess: z
+    .boolean()
+    .describe(
+      "Also serve the Kubernetes API endpoint publicly, to publicAccessCidrs only; the private endpoint is always on.",
+    )
+    .default(false),
+  publicAccessCidrs: z
+    .array(z.string())
+    .describe(
+      "Public CIDRs (e.g. the deploy runner's egress) allowed to reach a public endpoint; required with endpointPublicAccess.",
+    )
+    .default(() => []),
+  logRetentionDays: logRetentionSchema
+    .describe("Days the control-plane logs are kept in CloudWatch Logs.")
+    .default(365),
+});
+
+export type EksClusterSettings = z.output<typeof eksClusterSettingsSchema>;
+
+/** The settings above (each optional: every one has a default) and where the cluster lives. */
+export type EksClusterArgs = Readonly<z.input<typeof eksClusterSettingsSchema>> & {
   /** Account the cluster lives in; scopes key policies and role trust. @default none (required) */
   readonly accountId: string;
   /** Region of the cluster; the add-ons are told it because IMDS is closed to pods. @default none (required) */
@@ -34,39 +97,10 @@ export interface EksClusterArgs {
    * the data stores admit. @default none (required)
    */
   readonly nodeSecurityGroupIds: readonly pulumi.Input<string>[];
-  /** Kubernetes minor of the control plane and nodes; one of `kubernetesVersions`. @default `defaultKubernetesVersion` (infra/lib/pins.ts) */
-  readonly kubernetesVersion?: string;
-  /**
-   * EC2 instance types of every node group, all of one architecture. Graviton (arm64) types need an
-   * arm64 (or multi-arch) image of every workload. @default `instanceTypes.nodes.component` (infra/lib/pins.ts)
-   */
-  readonly nodeInstanceTypes?: readonly string[];
-  /** Node counts of each AZ's node group. @default { min: 2, max: 10, desired: 2 } */
-  readonly nodesPerAz?: NodesPerAz;
-  /**
-   * Also serve the API endpoint publicly (to `publicAccessCidrs` only); the private endpoint is
-   * always on. @default false
-   */
-  readonly endpointPublicAccess?: boolean;
-  /** Public CIDRs allowed to reach a public endpoint; required with `endpointPublicAccess`. @default [] */
-  readonly publicAccessCidrs?: readonly string[];
-  /** Days the control-plane logs are kept in CloudWatch Logs. @default 365 */
-  readonly logRetentionDays?: number;
   /** Deletion protection and Pulumi `protect` on the cluster. @default true */
   readonly protect?: boolean;
-}
+};
 
-export const defaultNodesPerAz: NodesPerAz = { min: 2, max: 10, desired: 2 };
-export const defaultNodeInstanceTypes = instanceTypes.nodes.component.value;
-
-/** EKS default quota "Nodes per managed node group" (adjustable; raise the quota first). */
-export const maxNodesPerNodeGroup = 450;
-/** CreateNodegroup takes 0–20 instance types; an empty list would silently mean t3.medium. */
-const maxInstanceTypes = 20;
-/** EKS quota "Public endpoint access CIDR ranges per cluster" (not adjustable). */
-const maxPublicAccessCidrs = 40;
-/** A network interface holds 5 security groups by default; the cluster security group is one. */
-const maxNodeSecurityGroups = 4;
 /** Network's subnet plan carves private subnets for up to 6 AZs; EKS needs subnets in 2. */
 const availabilityZoneRange = { min: 2, max: 6, why: "EKS needs subnets in 2; one node group per AZ" };
 
@@ -131,41 +165,29 @@ export function eksClusterArgsProblems(args: EksClusterArgs): Problem[] {
         "a node's network interface holds 5 groups and the EKS cluster security group takes one)",
     });
   }
-  const version = args.kubernetesVersion;
-  if (version !== undefined && !Object.hasOwn(kubernetesVersions, version)) {
-    problems.push({
-      path: "kubernetesVersion",
-      value: version,
-      allowed: `one of ${Object.keys(kubernetesVersions).join(", ")} (the Kubernetes minors in EKS standard support)`,
-    });
-  }
-  problems.push(...instanceTypeProblems(args.nodeInstanceTypes));
-  problems.push(...nodesPerAzProblems(args.nodesPerAz));
-  problems.push(...endpointProblems(args.endpointPublicAccess ?? false, args.publicAccessCidrs ?? []));
-  problems.push(...logRetentionProblems("logRetentionDays", args.logRetentionDays));
-  return problems;
+  const { settings, problems: settingsProblems } = parseSettings(eksClusterSettingsSchema, args);
+  return [...problems, ...settingsProblems, ...(settings ? eksClusterSettingsProblems(settings) : [])];
 }
 
-function instanceTypeProblems(instanceTypes: readonly string[] | undefined): Problem[] {
-  if (instanceTypes === undefined) return [];
-  if (instanceTypes.length < 1 || instanceTypes.length > maxInstanceTypes) {
-    return [
-      {
-        path: "nodeInstanceTypes",
-        value: instanceTypes,
-        allowed: `1 to ${maxInstanceTypes} EC2 instance types (EKS managed node groups take up to ${maxInstanceTypes})`,
-      },
-    ];
-  }
+/** What the settings demand beyond each field's own limits: one architecture, ordered sizes, a safe endpoint. */
+export function eksClusterSettingsProblems(settings: EksClusterSettings): Problem[] {
+  return [
+    ...instanceTypeProblems(settings.nodeInstanceTypes),
+    ...nodesPerAzProblems(settings.nodesPerAz),
+    ...endpointProblems(settings.endpointPublicAccess, settings.publicAccessCidrs),
+  ];
+}
+
+function instanceTypeProblems(types: readonly string[]): Problem[] {
   const problems: Problem[] = [];
-  instanceTypes.forEach((instanceType, i) => {
+  types.forEach((instanceType, i) => {
     if (!instanceTypePattern.test(instanceType)) {
       problems.push({
         path: `nodeInstanceTypes[${i}]`,
         value: instanceType,
-        allowed: `an EC2 instance type, family and size, e.g. "${defaultNodeInstanceTypes[0]}"`,
+        allowed: `an EC2 instance type, family and size, e.g. "${instanceTypes.nodes.prod.value[0]}"`,
       });
-    } else if (instanceTypes.indexOf(instanceType) !== i) {
+    } else if (types.indexOf(instanceType) !== i) {
       problems.push({
         path: `nodeInstanceTypes[${i}]`,
         value: instanceType,
@@ -173,11 +195,11 @@ function instanceTypeProblems(instanceTypes: readonly string[] | undefined): Pro
       });
     }
   });
-  const architectures = new Set(instanceTypes.map(instanceArchitecture));
+  const architectures = new Set(types.map(instanceArchitecture));
   if (problems.length === 0 && architectures.size > 1) {
     problems.push({
       path: "nodeInstanceTypes",
-      value: instanceTypes,
+      value: types,
       allowed:
         "instance types of one architecture, all Graviton (arm64, e.g. m7g) or all x86_64 (e.g. m7i): " +
         "a node group boots one AMI type",
@@ -186,44 +208,21 @@ function instanceTypeProblems(instanceTypes: readonly string[] | undefined): Pro
   return problems;
 }
 
-function nodesPerAzProblems(nodes: NodesPerAz | undefined): Problem[] {
-  if (nodes === undefined) return [];
-  const problems: Problem[] = [];
-  const inRange = (field: keyof NodesPerAz, min: number, why: string) => {
-    const value = nodes[field];
-    const valid = Number.isInteger(value) && value >= min && value <= maxNodesPerNodeGroup;
-    if (!valid) {
-      problems.push({
-        path: `nodesPerAz.${field}`,
-        value,
-        allowed: `an integer from ${min} to ${maxNodesPerNodeGroup} (${why})`,
-      });
-    }
-    return valid;
-  };
-  const quota = `EKS's default quota is ${maxNodesPerNodeGroup} nodes per managed node group`;
-  const minValid = inRange("min", 1, `every AZ keeps a node for spread replicas; ${quota}`);
-  const maxValid = inRange("max", 1, quota);
-  const desiredValid = inRange("desired", 1, quota);
-  if (minValid && maxValid && nodes.min > nodes.max) {
-    problems.push({
-      path: "nodesPerAz.min",
-      value: nodes.min,
-      allowed: `at most nodesPerAz.max (${nodes.max})`,
-    });
-  } else if (
-    minValid &&
-    maxValid &&
-    desiredValid &&
-    (nodes.desired < nodes.min || nodes.desired > nodes.max)
-  ) {
-    problems.push({
-      path: "nodesPerAz.desired",
-      value: nodes.desired,
-      allowed: `from nodesPerAz.min (${nodes.min}) to nodesPerAz.max (${nodes.max})`,
-    });
+/** Sizes in order: min ≤ desired ≤ max. */
+function nodesPerAzProblems(nodes: NodesPerAz): Problem[] {
+  if (nodes.min > nodes.max) {
+    return [{ path: "nodesPerAz.min", value: nodes.min, allowed: `at most nodesPerAz.max (${nodes.max})` }];
   }
-  return problems;
+  if (nodes.desired < nodes.min || nodes.desired > nodes.max) {
+    return [
+      {
+        path: "nodesPerAz.desired",
+        value: nodes.desired,
+        allowed: `from nodesPerAz.min (${nodes.min}) to nodesPerAz.max (${nodes.max})`,
+      },
+    ];
+  }
+  return [];
 }
 
 const allowedPublicCidr =

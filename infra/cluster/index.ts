@@ -1,16 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { encryptedLogGroup } from "../lib/logs";
 import { assertValidArgs } from "../lib/problems";
 import {
   clusterNameProblems,
-  defaultKubernetesVersion,
-  defaultNodeInstanceTypes,
-  defaultNodesPerAz,
   type EksClusterArgs,
   eksClusterArgsProblems,
+  eksClusterSettingsSchema,
   instanceArchitecture,
   type KubernetesVersion,
   kubernetesVersions,
@@ -25,7 +23,10 @@ export {
   clusterNameProblems,
   defaultKubernetesVersion,
   type EksClusterArgs,
+  type EksClusterSettings,
   eksClusterArgsProblems,
+  eksClusterSettingsProblems,
+  eksClusterSettingsSchema,
   type KubernetesVersion,
   kubernetesVersions,
   type NodeArchitecture,
@@ -93,8 +94,9 @@ export class EksCluster extends pulumi.ComponentResource implements OidcIssuer {
     super(token, name, {}, opts);
     assertValidArgs(token, name, [...clusterNameProblems(name), ...eksClusterArgsProblems(args)]);
     const parent = { parent: this };
-    const version = (args.kubernetesVersion ?? defaultKubernetesVersion) as KubernetesVersion;
-    const instanceTypes = args.nodeInstanceTypes ?? defaultNodeInstanceTypes;
+    const settings = eksClusterSettingsSchema.parse(args);
+    const version = settings.kubernetesVersion as KubernetesVersion;
+    const instanceTypes = settings.nodeInstanceTypes;
     const protect = args.protect ?? true;
 
     const secretsKey = new EncryptionKey(
@@ -115,7 +117,7 @@ export class EksCluster extends pulumi.ComponentResource implements OidcIssuer {
         region: args.region,
         accountId: args.accountId,
         logGroupName: `/aws/eks/${name}/cluster`,
-        retentionInDays: args.logRetentionDays ?? 365,
+        retentionInDays: settings.logRetentionDays,
       },
       parent,
     );
@@ -130,8 +132,8 @@ export class EksCluster extends pulumi.ComponentResource implements OidcIssuer {
         vpcConfig: {
           subnetIds: [...args.privateSubnetIds],
           endpointPrivateAccess: true,
-          endpointPublicAccess: args.endpointPublicAccess ?? false,
-          ...(args.endpointPublicAccess ? { publicAccessCidrs: [...(args.publicAccessCidrs ?? [])] } : {}),
+          endpointPublicAccess: settings.endpointPublicAccess,
+          ...(settings.endpointPublicAccess ? { publicAccessCidrs: settings.publicAccessCidrs } : {}),
         },
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         encryptionConfig: { provider: { keyArn: secretsKey.keyArn }, resources: ["secrets"] },
@@ -200,7 +202,7 @@ export class EksCluster extends pulumi.ComponentResource implements OidcIssuer {
         privateSubnetIds: args.privateSubnetIds,
         securityGroupIds: this.nodeSecurityGroupIds,
         instanceTypes,
-        nodesPerAz: args.nodesPerAz ?? defaultNodesPerAz,
+        nodesPerAz: settings.nodesPerAz,
         dependsOn: [vpcCni, kubeProxy],
       },
       this,

@@ -1,12 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { encryptedLogGroup, logRetentionProblems } from "../lib/logs";
 import { engines, instanceTypes } from "../lib/pins";
 import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
+import { issueProblems } from "../lib/schema";
+import { type KafkaTopic, kafkaTopicSchema } from "./args";
+
+export { type KafkaTopic, kafkaTopicSchema } from "./args";
 
 /** MSK's Kafka 3.9 in KRaft mode (infra/lib/pins.ts): MSK fixes a cluster's metadata mode at creation. */
 export const kafkaVersion = engines.kafka.value;
@@ -22,17 +26,6 @@ const maxVolumeSizeGiB = 16384;
 
 /** MSK storage auto scaling target, inside AWS's 10–80% and its recommended 50–60%. */
 const storageUtilizationTargetPercent = 60;
-
-/** Kafka's legal topic characters and length (`Topic.validate` in Apache Kafka). */
-const topicNamePattern = /^[a-zA-Z0-9._-]{1,249}$/;
-const maxTopicPartitions = 10000;
-
-export interface KafkaTopic {
-  /** Topic name: 1–249 of a-z A-Z 0-9 . _ -, not "." or "..". */
-  readonly name: string;
-  /** Partitions, 1–10000; fixes the topic's consumer parallelism. */
-  readonly partitions: number;
-}
 
 export interface KafkaClusterArgs extends DataStorePlacementArgs {
   /**
@@ -155,7 +148,7 @@ function topicProblems(topics: readonly KafkaTopic[]): Problem[] {
   const seen = new Set<string>();
   topics.forEach((topic, i) => {
     const collisionKey = topic.name.replaceAll(".", "_");
-    if (!topicNamePattern.test(topic.name) || topic.name === "." || topic.name === "..") {
+    if (!kafkaTopicSchema.shape.name.safeParse(topic.name).success) {
       problems.push({
         path: `topics[${i}].name`,
         value: topic.name,
@@ -169,13 +162,10 @@ function topicProblems(topics: readonly KafkaTopic[]): Problem[] {
       });
     }
     seen.add(collisionKey);
-    if (!isIntegerIn(topic.partitions, 1, maxTopicPartitions)) {
-      problems.push({
-        path: `topics[${i}].partitions`,
-        value: topic.partitions,
-        allowed: `an integer from 1 to ${maxTopicPartitions}`,
-      });
-    }
+    const partitions = kafkaTopicSchema.shape.partitions.safeParse(topic.partitions).error?.issues ?? [];
+    problems.push(
+      ...issueProblems(partitions, topic.partitions).map((p) => ({ ...p, path: `topics[${i}].partitions` })),
+    );
   });
   return problems;
 }

@@ -1,18 +1,29 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey, type ServiceGrant } from "../kms/encryptionKey";
+import { z } from "zod";
+import { EncryptionKey, type ServiceGrant } from "./encryptionKey";
 import type { Problem } from "./problems";
+import { allowed, issueProblems } from "./schema";
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const logRetentionDays = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Days a CloudWatch log group keeps events: one of the periods CloudWatch Logs accepts. */
+const retentionPeriod = allowed(`one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`);
+export const logRetentionSchema = z
+  .number(retentionPeriod)
+  .int(retentionPeriod)
+  .refine((days) => (logRetentionDays as readonly number[]).includes(days), retentionPeriod)
+  .meta({ title: "a CloudWatch Logs retention period" });
+
 export function logRetentionProblems(path: string, value: number | undefined): Problem[] {
-  if (value === undefined || (logRetentionDays as readonly number[]).includes(value)) return [];
-  return [
-    { path, value, allowed: `one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}` },
-  ];
+  if (value === undefined) return [];
+  return issueProblems(logRetentionSchema.safeParse(value).error?.issues ?? [], value).map((p) => ({
+    ...p,
+    path,
+  }));
 }
 
 export interface LogGroupLocation {

@@ -145,7 +145,6 @@ export const instanceTypes = {
   nodes: {
     prod: pin(["m7g.xlarge"], ec2Types),
     dev: pin(["t4g.large"], ec2Types),
-    component: pin(["m7g.large"], ec2Types),
   },
 } as const;
 

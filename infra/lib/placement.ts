@@ -91,15 +91,3 @@ export function placementProblems(args: DataStorePlacementArgs, azRange: Availab
   }
   return problems;
 }
-
-/** An integer range check; `undefined` (an unset optional) passes. */
-export function integerProblems(
-  path: string,
-  value: number | undefined,
-  min: number,
-  max: number,
-  why: string,
-): Problem[] {
-  if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) return [];
-  return [{ path, value, allowed: `an integer from ${min} to ${max} (${why})` }];
-}

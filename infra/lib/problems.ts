@@ -20,11 +20,6 @@ export function describeProblem(problem: Problem): string {
   return `${problem.path}: got ${showValue(problem.value)}; allowed: ${problem.allowed}`;
 }
 
-/** Re-roots problems found by a component check under a config key, e.g. `crest:network.`. */
-export function underPath(prefix: string, problems: readonly Problem[]): Problem[] {
-  return problems.map((p) => ({ ...p, path: `${prefix}.${p.path}` }));
-}
-
 /**
  * Throws the engine's structured input error when a component's arguments are invalid. Called in a
  * component constructor before any child resource is declared, so nothing is half-registered.

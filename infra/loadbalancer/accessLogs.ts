@@ -1,12 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../lib/problems";
-import type { Statement } from "../storage/policies";
-
-/** Days access logs are kept: S3 expires objects after a whole number of days, 1 at the earliest. */
-export function logRetentionDaysProblems(path: string, value: number | undefined): Problem[] {
-  if (value === undefined || (Number.isInteger(value) && value >= 1)) return [];
-  return [{ path, value, allowed: "a positive integer (S3 expires objects after 1 day at the earliest)" }];
-}
+import type { Statement } from "../lib/policy";
 
 /**
  * The Elastic Load Balancing account that writes access logs in each Region that opened before

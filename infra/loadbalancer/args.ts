@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { accountIdProblems, availabilityZoneProblems, integerProblems } from "../lib/placement";
+import { logRetentionDaysProblems } from "../lib/buckets";
+import { apiDomainNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../lib/dns";
+import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
+import { integerProblems } from "../lib/schema";
 import { maxAvailabilityZones, vpcCidrProblems } from "../network/subnetPlan";
-import { logRetentionDaysProblems } from "./accessLogs";
-import { apiDomainNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "./dns";
 
 /** How CloudFront reaches the API behind the ALB. */
 export interface ApiOrigin {

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { logBucket } from "../lib/buckets";
+import { aliasRecords, dnsValidatedCertificate, originDomainName } from "../lib/dns";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
-import { logBucket } from "../storage";
 import { elbAccessLogStatements } from "./accessLogs";
 import { type ApiOrigin, type LoadBalancerArgs, loadBalancerArgsProblems } from "./args";
-import { aliasRecords, dnsValidatedCertificate, originDomainName } from "./dns";
 
 export { type ApiOrigin, type LoadBalancerArgs, loadBalancerArgsProblems } from "./args";
 

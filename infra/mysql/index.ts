@@ -1,11 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { type DerivedName, nameBudget } from "../lib/names";
-import { engines, instanceTypes, tls } from "../lib/pins";
-import { type DataStorePlacementArgs, integerProblems, placementProblems } from "../lib/placement";
+import { engines, tls } from "../lib/pins";
 import { assertValidArgs, type Problem } from "../lib/problems";
+import { type ShardedMysqlArgs, shardedMysqlArgsProblems, shardedMysqlSettingsSchema } from "./args";
+
+export {
+  type ShardedMysqlArgs,
+  type ShardedMysqlSettings,
+  shardedMysqlArgsProblems,
+  shardedMysqlSettingsSchema,
+} from "./args";
 
 /**
  * The pinned Aurora MySQL version (a long-term-support line, infra/lib/pins.ts). Changing it is the
@@ -18,14 +25,6 @@ export const auroraMysqlEngineVersion = engines.auroraMysql.value;
 export const auroraMysqlParameterFamily = engines.auroraMysqlParameterFamily.value;
 export const mysqlPort = 3306;
 
-/** AWS allows 15 Aurora Replicas per cluster. */
-const maxReadersPerShard = 15;
-/**
- * Each API and worker pod keeps a connection pool to every shard and the shard map travels in
- * RuntimeConfig, so the platform stops at 64; past that, re-sharding is the answer, not more shards.
- * (RDS's default regional quota is 40 clusters and 40 instances; more needs a quota increase.)
- */
-const maxShards = 64;
 /** RDS DB cluster and DB instance identifiers are at most 63 characters. */
 const maxIdentifierLength = 63;
 
@@ -57,75 +56,6 @@ export interface ShardEndpoint {
   database: string;
   /** Secrets Manager ARN of the AWS-managed master credentials; never the password itself. */
   secretArn: string;
-}
-
-export interface ShardedMysqlArgs extends DataStorePlacementArgs {
-  /** Independent Aurora clusters the data is spread over, 1 to 64. @default none (required) */
-  readonly shards: number;
-  /**
-   * Aurora Replicas per shard, 0 to 15. Each one is a failover target in another AZ and serves
-   * reads; 0 leaves a shard with no standby (a failover then recreates the writer). @default none (required)
-   */
-  readonly readersPerShard: number;
-  /** Provisioned DB instance class of every writer and reader. @default `instanceTypes.mysql.prod` (infra/lib/pins.ts) */
-  readonly instanceClass?: string;
-  /** Days automated backups (point-in-time restore) are kept, 1 to 35. @default 14 */
-  readonly backupRetentionDays?: number;
-  /** Database created in every shard. @default "crest" */
-  readonly databaseName?: string;
-}
-
-export function shardedMysqlArgsProblems(args: ShardedMysqlArgs): Problem[] {
-  const problems: Problem[] = [
-    ...placementProblems(args, { min: 2, max: 6, why: "a DB subnet group must cover at least 2" }),
-    ...integerProblems(
-      "shards",
-      args.shards,
-      1,
-      maxShards,
-      "the platform's shard ceiling: a connection pool per shard per pod",
-    ),
-    ...integerProblems(
-      "readersPerShard",
-      args.readersPerShard,
-      0,
-      maxReadersPerShard,
-      "Aurora allows 15 replicas",
-    ),
-  ];
-  const instanceClass = args.instanceClass;
-  if (
-    instanceClass !== undefined &&
-    (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass) ||
-      /^db\.(t2|t3)\./.test(instanceClass) ||
-      /^db\.t4g\.(micro|small)$/.test(instanceClass))
-  ) {
-    problems.push({
-      path: "instanceClass",
-      value: instanceClass,
-      allowed:
-        'a provisioned DB instance class "db.<family>.<size>" that supports Performance Insights ' +
-        `(not db.t2.*, db.t3.*, nor the micro and small db.t4g sizes), e.g. "${instanceTypes.mysql.prod.value}"`,
-    });
-  }
-  problems.push(
-    ...integerProblems(
-      "backupRetentionDays",
-      args.backupRetentionDays,
-      1,
-      35,
-      "Aurora keeps automated backups 1 to 35 days",
-    ),
-  );
-  const database = args.databaseName;
-  if (database !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(database)) {
-    problems.push({
-      path: "databaseName",
-      value: database,
-      allowed: "1 to 64 letters, digits or underscores, starting with a letter",
-    });
-  }
-  return problems;
 }
 
 /**
@@ -179,8 +109,9 @@ export class ShardedMysql extends pulumi.ComponentResource {
       ...shardedMysqlNameProblems(name, args),
     ]);
     const protect = args.protect ?? true;
-    const database = args.databaseName ?? "crest";
-    const instanceClass = args.instanceClass ?? instanceTypes.mysql.prod.value;
+    const settings = shardedMysqlSettingsSchema.parse(args);
+    const database = settings.databaseName;
+    const instanceClass = settings.instanceClass;
 
     // RDS, Performance Insights and Secrets Manager use the key through grants they create with the
     // deploying principal's IAM permissions, so the key policy needs no service statements.
@@ -246,7 +177,7 @@ export class ShardedMysql extends pulumi.ComponentResource {
           dbClusterParameterGroupName: parameterGroup.name,
           storageEncrypted: true,
           kmsKeyId: key.keyArn,
-          backupRetentionPeriod: args.backupRetentionDays ?? 14,
+          backupRetentionPeriod: settings.backupRetentionDays,
           copyTagsToSnapshot: true,
           enabledCloudwatchLogsExports: ["audit", "error", "slowquery"],
           deletionProtection: protect,

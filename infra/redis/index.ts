@@ -1,13 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
-import { cloudWatchLogsGrant, logRetentionProblems } from "../lib/logs";
+import { cloudWatchLogsGrant } from "../lib/logs";
 import { type DerivedNames, derivedNameProblems } from "../lib/names";
-import { engines, instanceTypes } from "../lib/pins";
-import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
-import { assertValidArgs, type Problem } from "../lib/problems";
+import { engines } from "../lib/pins";
+import { assertValidArgs } from "../lib/problems";
+import { type RedisClusterArgs, redisClusterArgsProblems, redisClusterSettingsSchema } from "./args";
+
+export {
+  type RedisClusterArgs,
+  type RedisClusterSettings,
+  redisClusterArgsProblems,
+  redisClusterSettingsProblems,
+  redisClusterSettingsSchema,
+} from "./args";
 
 /**
  * Valkey rather than Redis OSS: ElastiCache's Redis OSS line ends at 7.1 while Valkey gets the new
@@ -29,11 +37,6 @@ export const redisClusterDerivedNames: DerivedNames = [
   { what: "ElastiCache replication group id", suffix: "", autonamed: true, maxLength: 40 },
 ];
 
-/** ElastiCache's default quota: 90 nodes per cluster (shards × (1 + replicas)), raisable to 500. */
-const maxNodesPerCluster = 90;
-const maxReplicasPerShard = 5;
-const maxSnapshotRetentionDays = 35;
-
 /**
  * Characters ElastiCache accepts in an AUTH token besides letters and digits. The token must be 16
  * to 128 printable ASCII characters.
@@ -48,92 +51,6 @@ const authTokenLength = 64;
  */
 const snapshotWindow = "18:00-19:00";
 const maintenanceWindow = "sun:19:00-sun:20:00";
-
-export interface RedisClusterArgs extends DataStorePlacementArgs {
-  /** Shards (node groups), each owning a slice of the 16384 hash slots. @default 3 */
-  readonly shards?: number;
-  /** Read replicas per shard, 0–5; a replica is what a shard fails over to. @default 2 */
-  readonly replicasPerShard?: number;
-  /** Multi-AZ: replicas in other AZs than their primary, promoted automatically when it fails. @default true */
-  readonly multiAz?: boolean;
-  /** ElastiCache node type of every node. @default `instanceTypes.redis.prod` (infra/lib/pins.ts) */
-  readonly nodeType?: string;
-  /** Days automatic daily snapshots are kept, 0–35; 0 turns them off. @default 7 */
-  readonly snapshotRetentionDays?: number;
-  /** Days the slow log and engine log are kept in CloudWatch Logs. @default 365 */
-  readonly logRetentionDays?: number;
-}
-
-export function redisClusterArgsProblems(args: RedisClusterArgs): Problem[] {
-  const problems: Problem[] = [];
-  const shards = args.shards ?? 3;
-  const replicas = args.replicasPerShard ?? 2;
-  const multiAz = args.multiAz ?? true;
-
-  const shardsValid = Number.isInteger(shards) && shards >= 1 && shards <= maxNodesPerCluster;
-  if (!shardsValid) {
-    problems.push({
-      path: "shards",
-      value: shards,
-      allowed: `an integer from 1 to ${maxNodesPerCluster} (ElastiCache's default quota is ${maxNodesPerCluster} nodes per cluster)`,
-    });
-  }
-  const replicasValid = Number.isInteger(replicas) && replicas >= 0 && replicas <= maxReplicasPerShard;
-  if (!replicasValid) {
-    problems.push({
-      path: "replicasPerShard",
-      value: replicas,
-      allowed: `an integer from 0 to ${maxReplicasPerShard} (ElastiCache allows ${maxReplicasPerShard} replicas per shard)`,
-    });
-  }
-  if (shardsValid && replicasValid && shards * (1 + replicas) > maxNodesPerCluster) {
-    problems.push({
-      path: "shards",
-      value: shards,
-      allowed:
-        `at most ${Math.floor(maxNodesPerCluster / (1 + replicas))} shards with ${replicas} replicas each ` +
-        `(ElastiCache's default quota is ${maxNodesPerCluster} nodes per cluster: shards × (1 + replicasPerShard))`,
-    });
-  }
-  if (multiAz && replicasValid && replicas === 0) {
-    problems.push({
-      path: "multiAz",
-      value: true,
-      allowed:
-        "false when replicasPerShard is 0 (Multi-AZ fails over to a replica: set replicasPerShard to 1 or more)",
-    });
-  }
-
-  problems.push(
-    ...placementProblems(
-      args,
-      multiAz
-        ? { min: 2, max: 6, why: "multiAz puts replicas outside their primary's AZ" }
-        : { min: 1, max: 6, why: "one isolated subnet each" },
-    ),
-  );
-
-  if (args.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType)) {
-    problems.push({
-      path: "nodeType",
-      value: args.nodeType,
-      allowed: `an ElastiCache node type, which starts with "cache.", e.g. "${instanceTypes.redis.prod.value}"`,
-    });
-  }
-  const retention = args.snapshotRetentionDays;
-  if (
-    retention !== undefined &&
-    !(Number.isInteger(retention) && retention >= 0 && retention <= maxSnapshotRetentionDays)
-  ) {
-    problems.push({
-      path: "snapshotRetentionDays",
-      value: retention,
-      allowed: `an integer from 0 to ${maxSnapshotRetentionDays} (0 turns automatic snapshots off)`,
-    });
-  }
-  problems.push(...logRetentionProblems("logRetentionDays", args.logRetentionDays));
-  return problems;
-}
 
 /**
  * Where each shard's nodes go: primaries rotate over the AZs, and each replica takes the next AZ
@@ -179,8 +96,8 @@ export class RedisCluster extends pulumi.ComponentResource {
     ]);
     const parent = { parent: this };
     const protect = args.protect ?? true;
-    const shards = args.shards ?? 3;
-    const replicasPerShard = args.replicasPerShard ?? 2;
+    const settings = redisClusterSettingsSchema.parse(args);
+    const { shards, replicasPerShard } = settings;
 
     const logGroupName = `/crest/${name}/elasticache`;
     const key = new EncryptionKey(
@@ -207,7 +124,7 @@ export class RedisCluster extends pulumi.ComponentResource {
     );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-elasticache`,
-      { name: logGroupName, retentionInDays: args.logRetentionDays ?? 365, kmsKeyId: key.keyArn },
+      { name: logGroupName, retentionInDays: settings.logRetentionDays, kmsKeyId: key.keyArn },
       parent,
     );
     const securityGroup = dataStoreSecurityGroup(
@@ -241,7 +158,7 @@ export class RedisCluster extends pulumi.ComponentResource {
         description: `Valkey cluster ${name}`,
         engine,
         engineVersion,
-        nodeType: args.nodeType ?? instanceTypes.redis.prod.value,
+        nodeType: settings.nodeType,
         port,
         clusterMode: "enabled",
         parameterGroupName: parameterGroup.name,
@@ -250,7 +167,7 @@ export class RedisCluster extends pulumi.ComponentResource {
         nodeGroupConfigurations: shardPlacement(shards, replicasPerShard, args.availabilityZones),
         // ElastiCache requires automatic failover for every cluster-mode-enabled group.
         automaticFailoverEnabled: true,
-        multiAzEnabled: args.multiAz ?? true,
+        multiAzEnabled: settings.multiAz,
         subnetGroupName: subnetGroup.name,
         securityGroupIds: [securityGroup.id],
         transitEncryptionEnabled: true,
@@ -258,7 +175,7 @@ export class RedisCluster extends pulumi.ComponentResource {
         authToken: authToken.password,
         atRestEncryptionEnabled: true,
         kmsKeyId: key.keyArn,
-        snapshotRetentionLimit: args.snapshotRetentionDays ?? 7,
+        snapshotRetentionLimit: settings.snapshotRetentionDays,
         snapshotWindow,
         maintenanceWindow,
         autoMinorVersionUpgrade: true,

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
 import { accountIdProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
+import { integerProblems } from "../lib/schema";
 
 const token = "crest:security:AppSecrets";
 
@@ -17,12 +18,9 @@ export interface AppSecretsArgs {
 }
 
 export function appSecretsArgsProblems(args: AppSecretsArgs): Problem[] {
-  const window = args.recoveryWindowInDays;
   return [
     ...accountIdProblems(args.accountId),
-    ...(window === undefined || (Number.isInteger(window) && window >= 7 && window <= 30)
-      ? []
-      : [{ path: "recoveryWindowInDays", value: window, allowed: "an integer from 7 to 30" }]),
+    ...integerProblems("recoveryWindowInDays", args.recoveryWindowInDays, 7, 30),
   ];
 }
 

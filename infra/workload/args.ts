@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { type RuntimeConfigInput, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
 import { accountIdProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
+import { integerProblems } from "../lib/schema";
 
 /** The three ways the app image runs (`node dist/main.js <mode>`). */
 export type WorkloadMode = "api" | "worker" | "smoke";
@@ -173,12 +174,6 @@ export function memoryBytes(quantity: string): number | undefined {
   return Number(match[1]) * memoryUnits[match[2] as keyof typeof memoryUnits];
 }
 
-function integerProblem(path: string, value: unknown, min: number, max: number, why = ""): Problem[] {
-  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max
-    ? []
-    : [{ path, value, allowed: `an integer from ${min} to ${max}${why}` }];
-}
-
 /** A plain string must match; an Output is checked by the service that receives it. */
 function patternProblem(
   path: string,
@@ -213,15 +208,15 @@ function quantityProblems(
 }
 
 function sizeProblems(path: string, size: DeploymentSizeArgs): Problem[] {
-  const problems = integerProblem(`${path}.minReplicas`, size.minReplicas, 1, 1000);
+  const problems = integerProblems(`${path}.minReplicas`, size.minReplicas, 1, 1000);
   if (Number.isInteger(size.minReplicas)) {
     problems.push(
-      ...integerProblem(
+      ...integerProblems(
         `${path}.maxReplicas`,
         size.maxReplicas,
         Math.max(1, size.minReplicas),
         1000,
-        " (at least minReplicas)",
+        "at least minReplicas",
       ),
     );
   }
@@ -234,7 +229,7 @@ function sizeProblems(path: string, size: DeploymentSizeArgs): Problem[] {
     ["targetMemoryUtilization", size.targetMemoryUtilization],
   ] as const) {
     if (value !== undefined) {
-      problems.push(...integerProblem(`${path}.${field}`, value, 10, 100, " (% of the request)"));
+      problems.push(...integerProblems(`${path}.${field}`, value, 10, 100, "% of the request"));
     }
   }
   return problems;
@@ -243,7 +238,7 @@ function sizeProblems(path: string, size: DeploymentSizeArgs): Problem[] {
 function workerProblems(worker: WorkerSizeArgs): Problem[] {
   const problems = sizeProblems("worker", worker);
   if (worker.ordersPartitions !== undefined) {
-    const partitions = integerProblem("worker.ordersPartitions", worker.ordersPartitions, 1, 10_000);
+    const partitions = integerProblems("worker.ordersPartitions", worker.ordersPartitions, 1, 10_000);
     problems.push(...partitions);
     if (partitions.length === 0 && worker.maxReplicas > worker.ordersPartitions) {
       problems.push({
@@ -254,7 +249,7 @@ function workerProblems(worker: WorkerSizeArgs): Problem[] {
     }
   }
   if (worker.consumerLagPerPod !== undefined) {
-    problems.push(...integerProblem("worker.consumerLagPerPod", worker.consumerLagPerPod, 1, 10_000_000));
+    problems.push(...integerProblems("worker.consumerLagPerPod", worker.consumerLagPerPod, 1, 10_000_000));
   }
   return problems;
 }
@@ -343,7 +338,7 @@ function placementProblems(args: CheckedArgs): Problem[] {
     });
   }
   args.dataStorePorts.forEach((port, i) => {
-    problems.push(...integerProblem(`dataStorePorts[${i}]`, port, 1, 65_535));
+    problems.push(...integerProblems(`dataStorePorts[${i}]`, port, 1, 65_535));
   });
   return problems;
 }
@@ -375,10 +370,10 @@ export function workloadArgsProblems(args: CheckedArgs): Problem[] {
     ...patternProblem("cdnUrl", args.cdnUrl, /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "an https:// origin URL"),
     ...(args.smokeTimeoutSeconds === undefined
       ? []
-      : integerProblem("smokeTimeoutSeconds", args.smokeTimeoutSeconds, 60, 3_600)),
+      : integerProblems("smokeTimeoutSeconds", args.smokeTimeoutSeconds, 60, 3_600)),
     ...(args.preStopSleepSeconds === undefined
       ? []
-      : integerProblem("preStopSleepSeconds", args.preStopSleepSeconds, 0, 120)),
-    ...(args.keepImages === undefined ? [] : integerProblem("keepImages", args.keepImages, 1, 10_000)),
+      : integerProblems("preStopSleepSeconds", args.preStopSleepSeconds, 0, 120)),
+    ...(args.keepImages === undefined ? [] : integerProblems("keepImages", args.keepImages, 1, 10_000)),
   ];
 }

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
-import { EncryptionKey } from "../kms/encryptionKey";
+import { EncryptionKey } from "../lib/encryptionKey";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { type WorkloadArgs, type WorkloadMode, workloadArgsProblems } from "./args";
 import { contentTag } from "./imageTag";

@@ -1,30 +1,27 @@
 import { cdnArgsProblems } from "../../infra/cdn/args";
-import { eksClusterArgsProblems } from "../../infra/cluster/args";
+import { eksClusterSettingsProblems, eksClusterSettingsSchema } from "../../infra/cluster/args";
 import { kafkaClusterArgsProblems } from "../../infra/kafka";
 import type { Problem } from "../../infra/lib/problems";
+import { parseSettings, valueAt } from "../../infra/lib/schema";
 import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
-import { shardedMysqlArgsProblems } from "../../infra/mysql";
 import { networkArgsProblems } from "../../infra/network";
-import { redisClusterArgsProblems } from "../../infra/redis";
+import { redisClusterSettingsProblems, redisClusterSettingsSchema } from "../../infra/redis/args";
 import { tieredStorageArgsProblems } from "../../infra/storage";
 import { workloadArgsProblems } from "../../infra/workload/args";
 import {
   type ComputePlacement,
   cdnArgs,
-  clusterArgs,
   type DataPlacement,
   kafkaArgs,
   loadBalancerArgs,
-  mysqlArgs,
   networkArgs,
-  redisArgs,
   storageArgs,
   type WorkloadWiring,
   workloadArgs,
 } from "../components";
 import { isRegionName, regions } from "./regions";
 import { configKeyPaths } from "./schema";
-import { tierDefaults } from "./tiers";
+import { type FloorKey, floorReasons, perAzFloors, tierDefaults } from "./tiers";
 import type { StackConfig } from "./types";
 
 const namespace = "crest";
@@ -66,22 +63,11 @@ const knownKeys = new Set(configKeyPaths());
  * (`shards` → `crest:mysql.shards`). Problems with arguments the config does not set (placement,
  * wired by the platform) are the network's to report and are left out here.
  */
-function asConfigProblems(
-  section: string,
-  problems: readonly Problem[],
-  rename: Record<string, string> = {},
-) {
+function asConfigProblems(section: string, problems: readonly Problem[]) {
   return problems.flatMap((p) => {
-    const key = `${section}.${rename[p.path] ?? p.path}`;
+    const key = `${section}.${p.path}`;
     return knownKeys.has(key.replace(/\[\d+\]/g, "")) ? [{ ...p, path: `${namespace}:${key}` }] : [];
   });
-}
-
-/** A tier's floor on a setting, e.g. prod needs at least 7 days of backups. */
-function atLeast(config: StackConfig, key: string, value: number, min: number, why: string): Problem[] {
-  return value >= min
-    ? []
-    : [{ path: `${namespace}:${key}`, value, allowed: `at least ${min} for tier ${config.tier} (${why})` }];
 }
 
 export function regionProblems(config: StackConfig, listedAzs: boolean): Problem[] {
@@ -138,14 +124,8 @@ export function componentProblems(config: StackConfig): Problem[] {
   const compute = placeholderCompute(config);
   return [
     ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
-    ...asConfigProblems("mysql", shardedMysqlArgsProblems(mysqlArgs(config, placement))),
-    ...asConfigProblems("redis", redisClusterArgsProblems(redisArgs(config, placement))),
-    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement)), {
-      "topics[0].partitions": "ordersPartitions",
-      "topics[1].partitions": "deadLetterPartitions",
-    }),
+    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement))),
     ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
-    ...asConfigProblems("cluster", eksClusterArgsProblems(clusterArgs(config, compute))),
     ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
     ...asConfigProblems(
       "edge",
@@ -154,6 +134,19 @@ export function componentProblems(config: StackConfig): Problem[] {
       ),
     ),
     ...asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring))),
+  ];
+}
+
+/**
+ * What a component demands across its fields (a node quota, min ≤ desired ≤ max, a safe endpoint),
+ * on the resolved settings; each field's own type and limits were checked when the config was parsed.
+ */
+export function crossFieldProblems(config: StackConfig): Problem[] {
+  const redis = parseSettings(redisClusterSettingsSchema, { ...config.redis, multiAz: true }).settings;
+  const cluster = parseSettings(eksClusterSettingsSchema, config.cluster).settings;
+  return [
+    ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
+    ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
   ];
 }
 
@@ -174,63 +167,21 @@ export function wechatProblems(config: StackConfig): Problem[] {
 /** What the tier demands beyond the components' limits. */
 export function tierProblems(config: StackConfig): Problem[] {
   const rules = tierDefaults[config.tier].rules;
+  const azs = config.network.availabilityZones.length;
   return [
-    ...atLeast(
-      config,
-      "mysql.readersPerShard",
-      config.mysql.readersPerShard,
-      rules.minReadersPerShard,
-      "a reader in another AZ to fail over to",
-    ),
-    ...atLeast(
-      config,
-      "mysql.backupRetentionDays",
-      config.mysql.backupRetentionDays,
-      rules.minBackupRetentionDays,
-      "point-in-time recovery window",
-    ),
-    ...atLeast(
-      config,
-      "redis.replicasPerShard",
-      config.redis.replicasPerShard,
-      rules.minRedisReplicasPerShard,
-      "Multi-AZ automatic failover needs a replica",
-    ),
-    ...atLeast(
-      config,
-      "redis.snapshotRetentionDays",
-      config.redis.snapshotRetentionDays,
-      rules.minRedisSnapshotRetentionDays,
-      "daily snapshots to restore from",
-    ),
-    ...atLeast(
-      config,
-      "kafka.replicationFactor",
-      config.kafka.replicationFactor,
-      rules.minKafkaReplicationFactor,
-      "a copy of every partition in each of 3 AZs",
-    ),
-    ...atLeast(
-      config,
-      "kafka.minInsyncReplicas",
-      config.kafka.minInsyncReplicas,
-      rules.minKafkaInsyncReplicas,
-      "an acknowledged write survives losing a broker",
-    ),
-    ...atLeast(
-      config,
-      "workload.api.minReplicas",
-      config.workload.api.minReplicas,
-      rules.minApiReplicasPerAz * config.network.availabilityZones.length,
-      "an API pod in every AZ, so losing a zone leaves the API serving",
-    ),
-    ...atLeast(
-      config,
-      "workload.worker.minReplicas",
-      config.workload.worker.minReplicas,
-      rules.minWorkerReplicas,
-      "orders keep draining while a worker restarts",
-    ),
+    ...Object.entries(rules.floors).flatMap(([key, floor]) => {
+      const min = perAzFloors.has(key as FloorKey) ? floor * azs : floor;
+      const value = valueAt(config, key.split("."));
+      return typeof value === "number" && value >= min
+        ? []
+        : [
+            {
+              path: `${namespace}:${key}`,
+              value,
+              allowed: `at least ${min} for tier ${config.tier} (${floorReasons[key as FloorKey]})`,
+            },
+          ];
+    }),
     ...(!rules.allowPublicClusterEndpoint && config.cluster.endpointPublicAccess
       ? [
           {

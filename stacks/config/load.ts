@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Problem } from "../../infra/lib/problems";
-import { componentProblems, regionProblems, tierProblems, wechatProblems } from "./checks";
+import { pathText, valueAt } from "../../infra/lib/schema";
+import {
+  componentProblems,
+  crossFieldProblems,
+  regionProblems,
+  tierProblems,
+  wechatProblems,
+} from "./checks";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
 import { keysAt, type StackConfigInput, stackConfigSchema } from "./schema";
@@ -34,8 +41,9 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
   const parsed = stackConfigSchema.safeParse(input);
   const issues = parsed.success ? [] : parsed.error.issues;
   problems.push(...issues.flatMap((issue) => toProblems(issue, input)));
-  // Unknown keys alone do not stop the deeper checks, so one run reports every problem it can.
-  const usable = parsed.success ? parsed : stackConfigSchema.safeParse(withoutUnknownKeys(input, issues));
+  // Unknown keys and bad values do not stop the deeper checks, which see the tier default in place
+  // of a bad value, so one run reports every problem it can.
+  const usable = parsed.success ? parsed : stackConfigSchema.safeParse(withoutBadKeys(input, issues));
   if (usable.success) {
     const config = applyTierDefaults(stack, usable.data);
     problems.push(
@@ -43,6 +51,7 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
         ...stackNameProblems(namespace, stack, config),
         ...regionProblems(config, usable.data.network.availabilityZones !== undefined),
         ...componentProblems(config),
+        ...crossFieldProblems(config),
         ...tierProblems(config),
         ...wechatProblems(config),
       ]),
@@ -87,16 +96,7 @@ function splitKey(fullKey: string): [string, string] {
 }
 
 function keyOf(path: readonly PropertyKey[]): string {
-  const [head, ...rest] = path;
-  return `${namespace}:${String(head ?? "")}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>(
-    (node, segment) =>
-      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[segment] : undefined,
-    input,
-  );
+  return `${namespace}:${pathText(path)}`;
 }
 
 function toProblems(issue: z.core.$ZodIssue, input: unknown): Problem[] {
@@ -111,12 +111,21 @@ function toProblems(issue: z.core.$ZodIssue, input: unknown): Problem[] {
   return [{ path: keyOf(issue.path), value: valueAt(input, issue.path), allowed: issue.message }];
 }
 
-function withoutUnknownKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): unknown {
+/** The input without the keys the issues are about: unknown keys, and the key holding each bad value. */
+function withoutBadKeys(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): unknown {
   const copy = structuredClone(input);
+  const remove = (path: readonly PropertyKey[]) => {
+    // The innermost map key on the path: a bad list item drops the whole list.
+    const last = path.findLastIndex((segment) => typeof segment === "string");
+    const node = valueAt(copy, path.slice(0, last));
+    if (last >= 0 && isMap(node)) delete node[path[last] as string];
+  };
   for (const issue of issues) {
-    if (issue.code !== "unrecognized_keys") continue;
-    const node = valueAt(copy, issue.path) as Record<string, unknown>;
-    for (const key of issue.keys) delete node[key];
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) remove([...issue.path, key]);
+    } else {
+      remove(issue.path);
+    }
   }
   return copy;
 }

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { priceClasses } from "../../infra/cdn/args";
+import { eksClusterSettingsSchema } from "../../infra/cluster/args";
+import { kafkaTopicSchema } from "../../infra/kafka/args";
 import { logRetentionDays } from "../../infra/lib/logs";
-import { defaultKubernetesVersion, instanceTypes } from "../../infra/lib/pins";
+import { instanceTypes } from "../../infra/lib/pins";
+import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
+import { redisClusterSettingsSchema } from "../../infra/redis/args";
 
 /**
  * The shape of every `crest:*` key a stack file may set. Every field is described: the README's
@@ -54,39 +58,54 @@ const wholeNumber = (description: string) =>
 
 const text = (what: string, description: string) => z.string(allowed(what)).optional().describe(description);
 
-export const mysqlSchema = z.strictObject(
-  {
-    shards: wholeNumber(
-      "Independent Aurora MySQL clusters the data is spread over (1–64); users map to shards by consistent hashing.",
-    ),
-    readersPerShard: wholeNumber(
-      "Aurora Replicas per shard (0–15), spread over the AZs: read scaling and failover targets. prod needs at least 1.",
-    ),
-    instanceClass: text(
-      `a DB instance class such as "${instanceTypes.mysql.prod.value}"`,
-      "Instance class of every writer and reader.",
-    ),
-    backupRetentionDays: wholeNumber("Days of point-in-time backups (1–35); prod needs at least 7."),
-  },
-  allowed("a map of Aurora MySQL settings"),
+/**
+ * The config-settable fields of a component's settings schema, as they are: same type, limits and
+ * description. Optional, with the component's baseline default dropped: the tier supplies defaults,
+ * and a nested map may set some of its keys (the tier's others stay).
+ */
+function settable<Shape extends z.ZodRawShape, Key extends keyof Shape & string>(
+  shape: Shape,
+  keys: readonly Key[],
+  what: string,
+) {
+  const fields = Object.fromEntries(keys.map((key) => [key, settableField(shape[key] as z.ZodType)]));
+  // The runtime shape is exactly this type: each picked field, unwrapped from its default, optional.
+  return z.strictObject(
+    fields as unknown as { [K in Key]: z.ZodOptional<Unwrapped<Shape[K]>> },
+    allowed(`a map of ${what}`),
+  );
+}
+
+function settableField(field: z.ZodType): z.ZodType {
+  const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
+  if (!(inner instanceof z.ZodObject)) return inner.optional();
+  const keys = Object.keys(inner.shape);
+  const map = z.strictObject(
+    Object.fromEntries(keys.map((key) => [key, settableField(inner.shape[key] as z.ZodType)])),
+    allowed(`a map with ${keys.join(", ")}`),
+  );
+  return (inner.description ? map.describe(inner.description) : map).optional();
+}
+
+type Unwrapped<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+
+/** The component settings schemas the config sections pick their keys from. */
+export const componentSettingsSchemas = {
+  mysql: shardedMysqlSettingsSchema,
+  redis: redisClusterSettingsSchema,
+  cluster: eksClusterSettingsSchema,
+} as const;
+
+export const mysqlSchema = settable(
+  shardedMysqlSettingsSchema.shape,
+  ["shards", "readersPerShard", "instanceClass", "backupRetentionDays"],
+  "Aurora MySQL settings",
 );
 
-export const redisSchema = z.strictObject(
-  {
-    shards: wholeNumber("Node groups of the cluster-mode Valkey replication group (1–90)."),
-    replicasPerShard: wholeNumber(
-      "Replicas per node group (0–5); at least 1 for Multi-AZ automatic failover, which every tier uses.",
-    ),
-    nodeType: text(
-      `an ElastiCache node type such as "${instanceTypes.redis.prod.value}"`,
-      "Node type of every cache node.",
-    ),
-    snapshotRetentionDays: wholeNumber(
-      "Days daily snapshots are kept (0–35; 0 turns them off); prod needs at least 1.",
-    ),
-    logRetentionDays: wholeNumber("Days the slow and engine logs are kept; one of CloudWatch's periods."),
-  },
-  allowed("a map of Redis (Valkey) settings"),
+export const redisSchema = settable(
+  redisClusterSettingsSchema.shape,
+  ["shards", "replicasPerShard", "nodeType", "snapshotRetentionDays", "logRetentionDays"],
+  "Redis (Valkey) settings",
 );
 
 export const kafkaSchema = z.strictObject(
@@ -100,17 +119,17 @@ export const kafkaSchema = z.strictObject(
     ),
     volumeSizeGiB: wholeNumber("EBS volume per broker at creation, GiB (1–16384)."),
     maxVolumeSizeGiB: wholeNumber("Ceiling storage autoscaling may grow each volume to, GiB (up to 16384)."),
-    replicationFactor: wholeNumber(
-      "default.replication.factor and the topics' replication (≤ brokers); prod needs 3.",
-    ),
-    minInsyncReplicas: wholeNumber(
-      "min.insync.replicas (below the replication factor); prod needs at least 2.",
-    ),
+    replicationFactor: wholeNumber("default.replication.factor and the topics' replication (≤ brokers)."),
+    minInsyncReplicas: wholeNumber("min.insync.replicas (below the replication factor)."),
     logRetentionDays: wholeNumber("Days the broker logs are kept; one of CloudWatch's periods."),
-    ordersPartitions: wholeNumber(
-      "Partitions of the orders topic (1–10000): the worker's parallelism ceiling.",
-    ),
-    deadLetterPartitions: wholeNumber("Partitions of the orders dead-letter topic (1–10000)."),
+    // The partitions of the two topics the platform creates (their names are fixed), as the
+    // component's topic schema declares them.
+    ordersPartitions: kafkaTopicSchema.shape.partitions
+      .optional()
+      .describe("Partitions of the orders topic: the worker's parallelism ceiling."),
+    deadLetterPartitions: kafkaTopicSchema.shape.partitions
+      .optional()
+      .describe("Partitions of the orders dead-letter topic."),
   },
   allowed("a map of Kafka (MSK) settings"),
 );
@@ -142,45 +161,17 @@ export const storageSchema = z.strictObject(
   allowed("a map of object storage settings"),
 );
 
-const stringList = (what: string, description: string) =>
-  z
-    .array(z.string(allowed(what)), allowed(`a list of ${what}s`))
-    .optional()
-    .describe(description);
-
-const flag = (description: string) => z.boolean(allowed("true or false")).optional().describe(description);
-
-export const clusterSchema = z.strictObject(
-  {
-    kubernetesVersion: text(
-      `a Kubernetes minor version string such as "${defaultKubernetesVersion}"`,
-      "Kubernetes minor of the control plane and nodes; one in EKS standard support (infra/lib/pins.ts).",
-    ),
-    nodeInstanceTypes: stringList(
-      `EC2 instance type such as "${instanceTypes.nodes.prod.value[0]}"`,
-      "Instance types of the managed node groups, one architecture (Graviton types run arm64 images).",
-    ),
-    nodesPerAz: z
-      .strictObject(
-        {
-          min: wholeNumber("Fewest nodes per AZ the autoscaler keeps."),
-          max: wholeNumber("Most nodes per AZ the autoscaler may add."),
-          desired: wholeNumber("Nodes per AZ at creation (min ≤ desired ≤ max)."),
-        },
-        allowed("a map with min, max and desired"),
-      )
-      .optional()
-      .describe("Managed node group size, one group per AZ."),
-    endpointPublicAccess: flag(
-      "Open the Kubernetes API endpoint to publicAccessCidrs as well as to the VPC; prod keeps it private.",
-    ),
-    publicAccessCidrs: stringList(
-      'public IPv4 CIDR such as "34.120.0.0/24"',
-      "Networks (e.g. the deploy runner's egress) that reach a public endpoint; required when it is public.",
-    ),
-    logRetentionDays: wholeNumber("Days the control-plane logs are kept; one of CloudWatch's periods."),
-  },
-  allowed("a map of EKS cluster settings"),
+export const clusterSchema = settable(
+  eksClusterSettingsSchema.shape,
+  [
+    "kubernetesVersion",
+    "nodeInstanceTypes",
+    "nodesPerAz",
+    "endpointPublicAccess",
+    "publicAccessCidrs",
+    "logRetentionDays",
+  ],
+  "EKS cluster settings",
 );
 
 const quantity = (example: string) =>

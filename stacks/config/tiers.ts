@@ -12,21 +12,31 @@ import type {
   WorkloadSettings,
 } from "./types";
 
+/**
+ * Settings a tier holds at or above a minimum, by config key, and why. The API's floor is per AZ:
+ * one pod in every AZ, so losing a zone never takes the API down.
+ */
+export const floorReasons = {
+  "mysql.readersPerShard": "a reader in another AZ to fail over to",
+  "mysql.backupRetentionDays": "point-in-time recovery window",
+  "redis.replicasPerShard": "Multi-AZ automatic failover needs a replica",
+  "redis.snapshotRetentionDays": "daily snapshots to restore from",
+  "kafka.replicationFactor": "a copy of every partition in each of 3 AZs",
+  "kafka.minInsyncReplicas": "an acknowledged write survives losing a broker",
+  "workload.api.minReplicas": "an API pod in every AZ, so losing a zone leaves the API serving",
+  "workload.worker.minReplicas": "orders keep draining while a worker restarts",
+} as const;
+export type FloorKey = keyof typeof floorReasons;
+/** Floors counted per AZ of the stack. */
+export const perAzFloors: ReadonlySet<FloorKey> = new Set(["workload.api.minReplicas"]);
+
 /** The floor a tier holds every stack to, whatever its file says. */
 export interface TierRules {
   readonly minAvailabilityZones: number;
-  readonly minReadersPerShard: number;
-  readonly minBackupRetentionDays: number;
-  readonly minRedisReplicasPerShard: number;
-  readonly minRedisSnapshotRetentionDays: number;
-  readonly minKafkaReplicationFactor: number;
-  readonly minKafkaInsyncReplicas: number;
+  readonly floors: Readonly<Record<FloorKey, number>>;
   readonly requireDrRegion: boolean;
   /** The Kubernetes API endpoint may be reachable from outside the VPC. */
   readonly allowPublicClusterEndpoint: boolean;
-  /** Fewest API pods: one per AZ, so losing a zone never takes the API down. */
-  readonly minApiReplicasPerAz: number;
-  readonly minWorkerReplicas: number;
 }
 
 /** Every setting that has a default, resolved for one tier, and the tier's rules. */
@@ -110,16 +120,18 @@ const prod: TierDefaults = {
   wechat: { apiBaseUrl: "https://api.weixin.qq.com" },
   rules: {
     minAvailabilityZones: 3,
-    minReadersPerShard: 1,
-    minBackupRetentionDays: 7,
-    minRedisReplicasPerShard: 1,
-    minRedisSnapshotRetentionDays: 1,
-    minKafkaReplicationFactor: 3,
-    minKafkaInsyncReplicas: 2,
+    floors: {
+      "mysql.readersPerShard": 1,
+      "mysql.backupRetentionDays": 7,
+      "redis.replicasPerShard": 1,
+      "redis.snapshotRetentionDays": 1,
+      "kafka.replicationFactor": 3,
+      "kafka.minInsyncReplicas": 2,
+      "workload.api.minReplicas": 1,
+      "workload.worker.minReplicas": 2,
+    },
     requireDrRegion: true,
     allowPublicClusterEndpoint: false,
-    minApiReplicasPerAz: 1,
-    minWorkerReplicas: 2,
   },
 };
 
@@ -187,16 +199,18 @@ const dev: TierDefaults = {
   edge: { ...prod.edge, rateLimitPerIp: 1000, priceClass: "PriceClass_100", accessLogRetentionDays: 30 },
   rules: {
     minAvailabilityZones: 2,
-    minReadersPerShard: 0,
-    minBackupRetentionDays: 1,
-    minRedisReplicasPerShard: 1,
-    minRedisSnapshotRetentionDays: 0,
-    minKafkaReplicationFactor: 1,
-    minKafkaInsyncReplicas: 1,
+    floors: {
+      "mysql.readersPerShard": 0,
+      "mysql.backupRetentionDays": 1,
+      "redis.replicasPerShard": 1,
+      "redis.snapshotRetentionDays": 0,
+      "kafka.replicationFactor": 1,
+      "kafka.minInsyncReplicas": 1,
+      "workload.api.minReplicas": 0,
+      "workload.worker.minReplicas": 1,
+    },
     requireDrRegion: false,
     allowPublicClusterEndpoint: true,
-    minApiReplicasPerAz: 0,
-    minWorkerReplicas: 1,
   },
 };
 

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { z } from "zod";
 import { externalPins } from "../../infra/lib/pins";
 import { rules } from "../../policies/rules";
-import { configKeyPaths } from "../../stacks/config/schema";
-import { withConfigReference } from "../../tools/docs/configReference";
+import { componentSettingsSchemas, configKeyPaths, stackConfigSchema } from "../../stacks/config/schema";
+import { typeOf, withConfigReference } from "../../tools/docs/configReference";
 import { withExternalVersions } from "../../tools/docs/externalVersions";
 import { withPolicyReference } from "../../tools/docs/policyReference";
 import { repoRoot } from "../support/cli";
@@ -37,4 +38,56 @@ test("the README's two set-up commands are the ones CI runs", () => {
   assert.match(readme, /^npm test /m);
   assert.match(ci, /^npm test$/m);
   assert.match(ci, /^npm run plan -- --stack dev/m);
+});
+
+type JsonField = Record<string, unknown> & { properties?: Record<string, JsonField> };
+
+/**
+ * A field as the reference reads it: type, limits, description. Left out: the component's baseline
+ * default (the tier's apply) and what only says config maps are strict and partial.
+ */
+function comparable(field: JsonField): JsonField {
+  const {
+    default: _default,
+    required: _required,
+    additionalProperties: _strict,
+    $schema: _s,
+    ...rest
+  } = field;
+  if (!rest.properties) return rest;
+  return {
+    ...rest,
+    properties: Object.fromEntries(Object.entries(rest.properties).map(([k, v]) => [k, comparable(v)])),
+  };
+}
+
+/** Each leaf key under `path` with its field, e.g. `cluster.nodesPerAz.min`. */
+function leaves(path: string, field: JsonField): [string, JsonField][] {
+  return field.properties
+    ? Object.entries(field.properties).flatMap(([key, child]) => leaves(`${path}.${key}`, child))
+    : [[path, field]];
+}
+
+test("each config key picked from a component schema has its type, limits and description, and the README shows them", () => {
+  const config = z.toJSONSchema(stackConfigSchema, { io: "input" }) as JsonField;
+  let checked = 0;
+  for (const [section, component] of Object.entries(componentSettingsSchemas)) {
+    const picked = config.properties?.[section]?.properties ?? {};
+    assert.ok(Object.keys(picked).length > 0, section);
+    for (const [key, field] of Object.entries(picked)) {
+      const source = comparable(
+        z.toJSONSchema(component.shape[key as keyof typeof component.shape] as z.ZodType, {
+          io: "input",
+        }) as JsonField,
+      );
+      assert.deepEqual(comparable(field), source, `crest:${section}.${key}`);
+      for (const [path, leaf] of leaves(`${section}.${key}`, source)) {
+        const row = readme.split("\n").find((line) => line.startsWith(`| \`crest:${path}\` |`));
+        assert.ok(row?.includes(`| ${typeOf(leaf)} |`), `type and limits of crest:${path}`);
+        assert.ok(row?.includes(String(leaf.description)), `description of crest:${path}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 17, `${checked} keys checked`);
 });

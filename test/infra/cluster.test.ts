@@ -174,7 +174,7 @@ test("one managed node group per AZ, each in that AZ's private subnet, sized per
   for (const group of groups) {
     assert.equal(group.inputs.clusterName, "crest-prod-eks");
     assert.equal(group.inputs.version, "1.36");
-    assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
+    assert.deepEqual(group.inputs.instanceTypes, ["m7g.xlarge"]);
     assert.equal(group.inputs.amiType, "AL2023_ARM_64_STANDARD");
     assert.deepEqual(group.inputs.scalingConfig, { desiredSize: 2, maxSize: 10, minSize: 2 });
     assert.deepEqual(group.inputs.tags, {
@@ -545,7 +545,7 @@ test("node argument checks: instance types and per-AZ sizes", () => {
     {
       path: "nodeInstanceTypes[1]",
       value: "m7g large",
-      allowed: 'an EC2 instance type, family and size, e.g. "m7g.large"',
+      allowed: 'an EC2 instance type, family and size, e.g. "m7g.xlarge"',
     },
     { path: "nodeInstanceTypes[2]", value: "m7g.large", allowed: "each type at most once" },
   ]);

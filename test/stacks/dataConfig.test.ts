@@ -37,7 +37,7 @@ test("0 shards, readers and replicas above AWS's limits are refused with the lim
     "crest:redis.replicasPerShard: got 6; allowed: an integer from 0 to 5 (ElastiCache allows 5 replicas per shard)",
   ]);
   assert.deepEqual(problems("mysql", { shards: "four" }), [
-    'crest:mysql.shards: got "four"; allowed: a whole number',
+    `crest:mysql.shards: got "four"; allowed: an integer from 1 to 64 (the platform's shard ceiling: a connection pool per shard per pod)`,
   ]);
 });
 

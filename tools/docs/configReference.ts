@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { resolveStackConfig, type StackConfig } from "../../stacks/config/load";
 import { stackConfigSchema, type Tier, tiers } from "../../stacks/config/schema";
-import { tierDefaults } from "../../stacks/config/tiers";
+import { type FloorKey, floorReasons, perAzFloors, tierDefaults } from "../../stacks/config/tiers";
 import { replaceMarkedBlock } from "./markedBlock";
 
 export const startMarker =
@@ -16,6 +16,11 @@ interface JsonSchema {
   required?: string[];
   description?: string;
   pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  title?: string;
 }
 
 /** Defaults that depend on more than the tier, shown as the rule that derives them. */
@@ -25,6 +30,15 @@ const derivedDefaults: Record<string, (tier: Tier) => string> = {
   "storage.drRegion": (tier) =>
     tierDefaults[tier].rules.requireDrRegion ? "required" : "none (no replication)",
 };
+
+/** The tiers' floors on a key, e.g. `Tier floors: dev ≥ 0, prod ≥ 1 (a reader …).`; empty when it has none. */
+function floorNote(path: string): string {
+  if (!Object.hasOwn(floorReasons, path)) return "";
+  const key = path as FloorKey;
+  const unit = perAzFloors.has(key) ? " per AZ" : "";
+  const floors = tiers.map((t) => `${t} ≥ ${tierDefaults[t].rules.floors[key]}${unit}`).join(", ");
+  return ` Tier floors: ${floors} (${floorReasons[key]}).`;
+}
 
 /** Required keys filled with sample values, so each tier's defaults can be read off a resolved config. */
 function resolvedSample(tier: Tier): StackConfig {
@@ -41,10 +55,25 @@ function resolvedSample(tier: Tier): StackConfig {
   });
 }
 
-function typeOf(schema: JsonSchema): string {
+/** A range as the reference prints it: `1–64`, `≥ 1`, `≤ 20`; empty when unbounded. */
+function range(lowest: number | undefined, highest: number | undefined): string {
+  // Zod's `.int()` alone bounds a number to the safe integers: no limit of Crest's.
+  const min = lowest === Number.MIN_SAFE_INTEGER ? undefined : lowest;
+  const max = highest === Number.MAX_SAFE_INTEGER ? undefined : highest;
+  if (min !== undefined && max !== undefined) return min === max ? `${min}` : `${min}–${max}`;
+  if (min !== undefined) return `≥ ${min}`;
+  return max !== undefined ? `≤ ${max}` : "";
+}
+
+/** The type cell, with the limits the schema declares (a number's range, a list's length). */
+export function typeOf(schema: JsonSchema): string {
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(" \\| ");
-  if (schema.type === "array") return `${typeOf(schema.items ?? {})}[]`;
-  return schema.type ?? "any";
+  const [type, limits] =
+    schema.type === "array"
+      ? [`${typeOf(schema.items ?? {})}[]`, range(schema.minItems, schema.maxItems)]
+      : [schema.type ?? "any", range(schema.minimum, schema.maximum)];
+  const named = [schema.title, limits].filter(Boolean).join(", ");
+  return named ? `${type} (${named})` : type;
 }
 
 function valueAt(config: unknown, path: string): unknown {
@@ -82,7 +111,7 @@ export function configReference(): string {
       }
       const defaults = tiers.map((t) => defaultCell(t, path, required, samples));
       rows.push(
-        `| \`crest:${path}\` | ${typeOf(child)} | ${defaults.join(" | ")} | ${child.description ?? ""} |`,
+        `| \`crest:${path}\` | ${typeOf(child)} | ${defaults.join(" | ")} | ${child.description ?? ""}${floorNote(path)} |`,
       );
     }
   };

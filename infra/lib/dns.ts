@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Problem } from "../lib/problems";
+import type { Problem } from "./problems";
 
 /**
  * Names, certificates and alias records shared by the load balancer and the CDN: the public API

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertValidArgs, type Problem } from "../lib/problems";
+import { assertValidArgs, type Problem } from "./problems";
+import { integerProblems } from "./schema";
 
 /** An AWS service allowed to use the key on the account's behalf. */
 export interface ServiceGrant {
@@ -45,10 +46,7 @@ export function encryptionKeyArgsProblems(args: EncryptionKeyArgs): Problem[] {
       allowed: "1–250 of a-z A-Z 0-9 / _ -, not starting with aws/ (alias/ is added)",
     });
   }
-  const window = args.deletionWindowInDays;
-  if (window !== undefined && !(Number.isInteger(window) && window >= 7 && window <= 30)) {
-    problems.push({ path: "deletionWindowInDays", value: window, allowed: "an integer from 7 to 30" });
-  }
+  problems.push(...integerProblems("deletionWindowInDays", args.deletionWindowInDays, 7, 30));
   return problems;
 }
 
