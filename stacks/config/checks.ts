@@ -1,6 +1,6 @@
 import { cdnArgsProblems } from "../../infra/cdn/args";
 import { eksClusterSettingsProblems, eksClusterSettingsSchema } from "../../infra/cluster/args";
-import { kafkaClusterArgsProblems } from "../../infra/kafka";
+import { kafkaClusterSettingsProblems, kafkaClusterSettingsSchema } from "../../infra/kafka/args";
 import type { Problem } from "../../infra/lib/problems";
 import { parseSettings, valueAt } from "../../infra/lib/schema";
 import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
@@ -11,9 +11,8 @@ import { workloadArgsProblems } from "../../infra/workload/args";
 import {
   type ComputePlacement,
   cdnArgs,
-  type DataPlacement,
-  kafkaArgs,
   loadBalancerArgs,
+  maxKafkaAvailabilityZones,
   networkArgs,
   storageArgs,
   type WorkloadWiring,
@@ -25,15 +24,6 @@ import { type FloorKey, floorReasons, perAzFloors, tierDefaults } from "./tiers"
 import type { StackConfig } from "./types";
 
 const namespace = "crest";
-
-/** Placement stand-ins: the component checks read only counts and plain values from them. */
-function placeholderPlacement(config: StackConfig): DataPlacement {
-  return {
-    vpcId: "vpc",
-    isolatedSubnetIds: config.network.availabilityZones.map((az) => `subnet-${az}`),
-    workloadSecurityGroupId: "sg",
-  };
-}
 
 function placeholderCompute(config: StackConfig): ComputePlacement {
   const perAz = (tier: string) => config.network.availabilityZones.map((az) => `subnet-${tier}-${az}`);
@@ -120,11 +110,9 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
 
 /** The components' own checks on the arguments the config gives them. */
 export function componentProblems(config: StackConfig): Problem[] {
-  const placement = placeholderPlacement(config);
   const compute = placeholderCompute(config);
   return [
     ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
-    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement))),
     ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
     ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
     ...asConfigProblems(
@@ -144,9 +132,12 @@ export function componentProblems(config: StackConfig): Problem[] {
 export function crossFieldProblems(config: StackConfig): Problem[] {
   const redis = parseSettings(redisClusterSettingsSchema, { ...config.redis, multiAz: true }).settings;
   const cluster = parseSettings(eksClusterSettingsSchema, config.cluster).settings;
+  const kafka = parseSettings(kafkaClusterSettingsSchema, config.kafka).settings;
+  const kafkaAzs = Math.min(config.network.availabilityZones.length, maxKafkaAvailabilityZones);
   return [
     ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
     ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
+    ...asConfigProblems("kafka", kafka ? kafkaClusterSettingsProblems(kafka, kafkaAzs) : []),
   ];
 }
 

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { priceClasses } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
-import { kafkaTopicSchema } from "../../infra/kafka/args";
+import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/args";
 import { logRetentionDays } from "../../infra/lib/logs";
-import { instanceTypes } from "../../infra/lib/pins";
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
 import { redisClusterSettingsSchema } from "../../infra/redis/args";
 
@@ -94,6 +93,7 @@ export const componentSettingsSchemas = {
   mysql: shardedMysqlSettingsSchema,
   redis: redisClusterSettingsSchema,
   cluster: eksClusterSettingsSchema,
+  kafka: kafkaClusterSettingsSchema,
 } as const;
 
 export const mysqlSchema = settable(
@@ -108,31 +108,28 @@ export const redisSchema = settable(
   "Redis (Valkey) settings",
 );
 
-export const kafkaSchema = z.strictObject(
-  {
-    brokers: wholeNumber(
-      "MSK brokers; a multiple of the AZs Kafka spans (the stack's first 3 AZs: MSK takes 2 or 3).",
-    ),
-    instanceType: text(
-      `an MSK broker size such as "${instanceTypes.kafka.prod.value}"`,
-      "Broker instance size.",
-    ),
-    volumeSizeGiB: wholeNumber("EBS volume per broker at creation, GiB (1–16384)."),
-    maxVolumeSizeGiB: wholeNumber("Ceiling storage autoscaling may grow each volume to, GiB (up to 16384)."),
-    replicationFactor: wholeNumber("default.replication.factor and the topics' replication (≤ brokers)."),
-    minInsyncReplicas: wholeNumber("min.insync.replicas (below the replication factor)."),
-    logRetentionDays: wholeNumber("Days the broker logs are kept; one of CloudWatch's periods."),
-    // The partitions of the two topics the platform creates (their names are fixed), as the
-    // component's topic schema declares them.
-    ordersPartitions: kafkaTopicSchema.shape.partitions
-      .optional()
-      .describe("Partitions of the orders topic: the worker's parallelism ceiling."),
-    deadLetterPartitions: kafkaTopicSchema.shape.partitions
-      .optional()
-      .describe("Partitions of the orders dead-letter topic."),
-  },
-  allowed("a map of Kafka (MSK) settings"),
-);
+export const kafkaSchema = settable(
+  kafkaClusterSettingsSchema.shape,
+  [
+    "brokers",
+    "instanceType",
+    "volumeSizeGiB",
+    "maxVolumeSizeGiB",
+    "replicationFactor",
+    "minInsyncReplicas",
+    "logRetentionDays",
+  ],
+  "Kafka (MSK) settings",
+).extend({
+  // The partitions of the two topics the platform creates (their names are fixed), as the
+  // component's topic schema declares them.
+  ordersPartitions: kafkaTopicSchema.shape.partitions
+    .optional()
+    .describe("Partitions of the orders topic: the worker's parallelism ceiling."),
+  deadLetterPartitions: kafkaTopicSchema.shape.partitions
+    .optional()
+    .describe("Partitions of the orders dead-letter topic."),
+});
 
 export const storageSchema = z.strictObject(
   {
