@@ -4,7 +4,7 @@ import { kafkaClusterSettingsProblems, kafkaClusterSettingsSchema } from "../../
 import type { Problem } from "../../infra/lib/problems";
 import { parseSettings, valueAt } from "../../infra/lib/schema";
 import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
-import { networkArgsProblems } from "../../infra/network";
+import { networkPlacementProblems } from "../../infra/network/args";
 import { redisClusterSettingsProblems, redisClusterSettingsSchema } from "../../infra/redis/args";
 import { tieredStorageArgsProblems } from "../../infra/storage";
 import { workloadArgsProblems } from "../../infra/workload/args";
@@ -13,7 +13,6 @@ import {
   cdnArgs,
   loadBalancerArgs,
   maxKafkaAvailabilityZones,
-  networkArgs,
   storageArgs,
   type WorkloadWiring,
   workloadArgs,
@@ -112,7 +111,6 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
 export function componentProblems(config: StackConfig): Problem[] {
   const compute = placeholderCompute(config);
   return [
-    ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
     ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
     ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
     ...asConfigProblems(
@@ -135,6 +133,7 @@ export function crossFieldProblems(config: StackConfig): Problem[] {
   const kafka = parseSettings(kafkaClusterSettingsSchema, config.kafka).settings;
   const kafkaAzs = Math.min(config.network.availabilityZones.length, maxKafkaAvailabilityZones);
   return [
+    ...asConfigProblems("network", networkPlacementProblems(config.region, config.network.availabilityZones)),
     ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
     ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
     ...asConfigProblems("kafka", kafka ? kafkaClusterSettingsProblems(kafka, kafkaAzs) : []),

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { priceClasses } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
 import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/args";
-import { logRetentionDays } from "../../infra/lib/logs";
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
+import { networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsSchema } from "../../infra/redis/args";
 
 /**
@@ -24,32 +24,6 @@ const tagValue = (what: string) =>
       /^[a-z0-9][a-z0-9._-]{0,63}$/,
       allowed(`a ${what}: 1–64 of a-z 0-9 - _ . starting with a letter or digit`),
     );
-
-export const networkSchema = z.strictObject(
-  {
-    availabilityZones: z
-      .array(z.string(allowed("an AZ name string")), allowed("a list of AZ names of the stack's region"))
-      .optional()
-      .describe(
-        "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
-      ),
-    vpcCidr: z
-      .string(allowed('a private IPv4 CIDR string such as "10.20.0.0/16"'))
-      .describe(
-        "Private IPv4 CIDR of the VPC, /16 to /20. Must not overlap another stack's, so regions can be peered.",
-      ),
-    natGateways: z
-      .enum(["perAz", "single"], allowed('"perAz" or "single"'))
-      .optional()
-      .describe("NAT gateways: one per AZ (AZ-independent egress) or a single shared one (cheaper)."),
-    flowLogRetentionDays: z
-      .number(allowed("a whole number of days"))
-      .int(allowed("a whole number of days"))
-      .optional()
-      .describe(`Days VPC flow logs are kept; one of CloudWatch's periods (${logRetentionDays.join(", ")}).`),
-  },
-  allowed("a map with at least vpcCidr"),
-);
 
 /** A whole number whose range the component that uses it checks, so the limits live in one place. */
 const wholeNumber = (description: string) =>
@@ -88,8 +62,30 @@ function settableField(field: z.ZodType): z.ZodType {
 
 type Unwrapped<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
 
+const networkSettings = settable(
+  networkSettingsSchema.shape,
+  ["natGateways", "flowLogRetentionDays"],
+  "network settings",
+).shape;
+
+export const networkSchema = z.strictObject(
+  {
+    availabilityZones: z
+      .array(z.string(allowed("an AZ name string")), allowed("a list of AZ names of the stack's region"))
+      .optional()
+      .describe(
+        "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
+      ),
+    // Required: no tier can choose a CIDR that must not overlap another stack's.
+    vpcCidr: networkSettingsSchema.shape.vpcCidr,
+    ...networkSettings,
+  },
+  allowed("a map with at least vpcCidr"),
+);
+
 /** The component settings schemas the config sections pick their keys from. */
 export const componentSettingsSchemas = {
+  network: networkSettingsSchema,
   mysql: shardedMysqlSettingsSchema,
   redis: redisClusterSettingsSchema,
   cluster: eksClusterSettingsSchema,
