@@ -6,14 +6,13 @@ import { parseSettings, valueAt } from "../../infra/lib/schema";
 import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
 import { networkPlacementProblems } from "../../infra/network/args";
 import { redisClusterSettingsProblems, redisClusterSettingsSchema } from "../../infra/redis/args";
-import { tieredStorageArgsProblems } from "../../infra/storage";
+import { storageSettingsProblems, storageSettingsSchema } from "../../infra/storage/args";
 import { workloadArgsProblems } from "../../infra/workload/args";
 import {
   type ComputePlacement,
   cdnArgs,
   loadBalancerArgs,
   maxKafkaAvailabilityZones,
-  storageArgs,
   type WorkloadWiring,
   workloadArgs,
 } from "../components";
@@ -111,7 +110,6 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
 export function componentProblems(config: StackConfig): Problem[] {
   const compute = placeholderCompute(config);
   return [
-    ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
     ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
     ...asConfigProblems(
       "edge",
@@ -130,12 +128,14 @@ export function componentProblems(config: StackConfig): Problem[] {
 export function crossFieldProblems(config: StackConfig): Problem[] {
   const redis = parseSettings(redisClusterSettingsSchema, { ...config.redis, multiAz: true }).settings;
   const cluster = parseSettings(eksClusterSettingsSchema, config.cluster).settings;
+  const storage = parseSettings(storageSettingsSchema, config.storage).settings;
   const kafka = parseSettings(kafkaClusterSettingsSchema, config.kafka).settings;
   const kafkaAzs = Math.min(config.network.availabilityZones.length, maxKafkaAvailabilityZones);
   return [
     ...asConfigProblems("network", networkPlacementProblems(config.region, config.network.availabilityZones)),
     ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
     ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
+    ...asConfigProblems("storage", storage ? storageSettingsProblems(storage) : []),
     ...asConfigProblems("kafka", kafka ? kafkaClusterSettingsProblems(kafka, kafkaAzs) : []),
   ];
 }

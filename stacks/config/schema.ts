@@ -5,6 +5,7 @@ import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
 import { networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsSchema } from "../../infra/redis/args";
+import { storageSettingsSchema } from "../../infra/storage/args";
 
 /**
  * The shape of every `crest:*` key a stack file may set. Every field is described: the README's
@@ -90,6 +91,7 @@ export const componentSettingsSchemas = {
   redis: redisClusterSettingsSchema,
   cluster: eksClusterSettingsSchema,
   kafka: kafkaClusterSettingsSchema,
+  storage: storageSettingsSchema,
 } as const;
 
 export const mysqlSchema = settable(
@@ -129,23 +131,8 @@ export const kafkaSchema = settable(
 
 export const storageSchema = z.strictObject(
   {
-    archive: z
-      .strictObject(
-        {
-          standardIaAfterDays: wholeNumber("Days before archived objects move to Standard-IA (≥ 30)."),
-          glacierIrAfterDays: wholeNumber(
-            "Days before they move to Glacier Instant Retrieval (≥ 30 after Standard-IA).",
-          ),
-          deepArchiveAfterDays: wholeNumber(
-            "Days before they move to Glacier Deep Archive (after Glacier IR).",
-          ),
-          noncurrentVersionExpirationDays: wholeNumber("Days an overwritten or deleted version is kept."),
-        },
-        allowed("a map of archive lifecycle days"),
-      )
-      .optional()
-      .describe("Lifecycle of the archive bucket."),
-    accessLogRetentionDays: wholeNumber("Days S3 server access logs are kept."),
+    ...settable(storageSettingsSchema.shape, ["archive", "accessLogRetentionDays"], "object storage settings")
+      .shape,
     drRegion: text(
       "an AWS region name string",
       "Disaster-recovery region the archive bucket replicates to; required in prod, must differ from crest:region.",
