@@ -23,6 +23,7 @@ import type { StackConfig } from "./types";
 
 const namespace = "crest";
 
+/** Placement stand-ins: the edge checks read only counts and plain values from them. */
 function placeholderCompute(config: StackConfig): ComputePlacement {
   const perAz = (tier: string) => config.network.availabilityZones.map((az) => `subnet-${tier}-${az}`);
   return {
@@ -106,7 +107,10 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
   return problems;
 }
 
-/** The components' own checks on the arguments the config gives them. */
+/**
+ * The edge's and workload's own checks, run on the arguments the config gives them: these two are
+ * not yet declared as schemas, so they still run on placeholder placement and wiring.
+ */
 export function componentProblems(config: StackConfig): Problem[] {
   const compute = placeholderCompute(config);
   return [
@@ -122,8 +126,9 @@ export function componentProblems(config: StackConfig): Problem[] {
 }
 
 /**
- * What a component demands across its fields (a node quota, min ≤ desired ≤ max, a safe endpoint),
- * on the resolved settings; each field's own type and limits were checked when the config was parsed.
+ * What a component demands across its fields (a node quota, min ≤ desired ≤ max, a safe endpoint,
+ * brokers spread evenly over Kafka's AZs, lifecycle transitions in order) and of the AZs, on the
+ * resolved settings; each field's own type and limits were checked when the config was parsed.
  */
 export function crossFieldProblems(config: StackConfig): Problem[] {
   const redis = parseSettings(redisClusterSettingsSchema, { ...config.redis, multiAz: true }).settings;
