@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { s3ExpirationDaysSchema } from "../lib/buckets";
 import type { Problem } from "../lib/problems";
 import { integerAtLeast, parseSettings } from "../lib/schema";
 
@@ -39,10 +40,7 @@ export const storageSettingsSchema = z.object({
   archive: archiveTieringSchema
     .describe("Lifecycle of the archive bucket.")
     .default(() => archiveTieringSchema.parse({})),
-  accessLogRetentionDays: integerAtLeast(
-    1,
-    "a positive integer (S3 expires objects after 1 day at the earliest)",
-  )
+  accessLogRetentionDays: s3ExpirationDaysSchema
     .describe("Days the server access logs of the archive and static-asset buckets are kept.")
     .default(365),
 });

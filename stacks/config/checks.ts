@@ -1,38 +1,18 @@
-import { cdnArgsProblems } from "../../infra/cdn/args";
 import { eksClusterSettingsProblems, eksClusterSettingsSchema } from "../../infra/cluster/args";
 import { kafkaClusterSettingsProblems, kafkaClusterSettingsSchema } from "../../infra/kafka/args";
 import type { Problem } from "../../infra/lib/problems";
 import { parseSettings, valueAt } from "../../infra/lib/schema";
-import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
-import { networkPlacementProblems } from "../../infra/network/args";
+import { networkPlacementProblems, networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsProblems, redisClusterSettingsSchema } from "../../infra/redis/args";
 import { storageSettingsProblems, storageSettingsSchema } from "../../infra/storage/args";
 import { workloadArgsProblems } from "../../infra/workload/args";
-import {
-  type ComputePlacement,
-  cdnArgs,
-  loadBalancerArgs,
-  maxKafkaAvailabilityZones,
-  type WorkloadWiring,
-  workloadArgs,
-} from "../components";
+import { maxKafkaAvailabilityZones, type WorkloadWiring, workloadArgs } from "../components";
 import { isRegionName, regions } from "./regions";
-import { configKeyPaths } from "./schema";
+import { configKeyPaths, edgeSettingsSchema } from "./schema";
 import { type FloorKey, floorReasons, perAzFloors, tierDefaults } from "./tiers";
 import type { StackConfig } from "./types";
 
 const namespace = "crest";
-
-/** Placement stand-ins: the edge checks read only counts and plain values from them. */
-function placeholderCompute(config: StackConfig): ComputePlacement {
-  const perAz = (tier: string) => config.network.availabilityZones.map((az) => `subnet-${tier}-${az}`);
-  return {
-    vpcId: "vpc",
-    privateSubnetIds: perAz("private"),
-    publicSubnetIds: perAz("public"),
-    workloadSecurityGroupId: "sg",
-  };
-}
 
 /** Wiring stand-ins: problems with these arguments are not config problems and are filtered out. */
 const placeholderWiring: WorkloadWiring = {
@@ -42,8 +22,6 @@ const placeholderWiring: WorkloadWiring = {
   targetGroupArn: "",
   cdnUrl: "",
 };
-
-const placeholderOrigin = { domainName: "", verifyHeaderName: "X-Origin-Verify", verifyHeaderValue: "" };
 
 const knownKeys = new Set(configKeyPaths());
 
@@ -108,21 +86,11 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
 }
 
 /**
- * The edge's and workload's own checks, run on the arguments the config gives them: these two are
- * not yet declared as schemas, so they still run on placeholder placement and wiring.
+ * The workload's own checks, run on the arguments the config gives it: it is not yet declared as a
+ * schema, so it still runs on placeholder wiring.
  */
 export function componentProblems(config: StackConfig): Problem[] {
-  const compute = placeholderCompute(config);
-  return [
-    ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
-    ...asConfigProblems(
-      "edge",
-      cdnArgsProblems(
-        cdnArgs(config, { apiOrigin: placeholderOrigin, staticAssetsBucketRegionalDomainName: "" }),
-      ),
-    ),
-    ...asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring))),
-  ];
+  return asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring)));
 }
 
 /**
@@ -138,6 +106,9 @@ export function crossFieldProblems(config: StackConfig): Problem[] {
   const kafkaAzs = Math.min(config.network.availabilityZones.length, maxKafkaAvailabilityZones);
   return [
     ...asConfigProblems("network", networkPlacementProblems(config.region, config.network.availabilityZones)),
+    // The rules of the required fields (vpcCidr, domainName, hostedZoneId); the rest passed parsing.
+    ...asConfigProblems("network", parseSettings(networkSettingsSchema, config.network).problems),
+    ...asConfigProblems("edge", parseSettings(edgeSettingsSchema, config.edge).problems),
     ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
     ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
     ...asConfigProblems("storage", storage ? storageSettingsProblems(storage) : []),

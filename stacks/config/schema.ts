@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { priceClasses } from "../../infra/cdn/args";
+import { cdnSettingsSchema } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
 import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/args";
+import { loadBalancerSettingsSchema } from "../../infra/loadbalancer/args";
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
 import { networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsSchema } from "../../infra/redis/args";
@@ -63,6 +64,15 @@ function settableField(field: z.ZodType): z.ZodType {
 
 type Unwrapped<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
 
+/**
+ * A required field as the config parses it: the component field's type, message and description,
+ * without its rule. A bad required value must not hide the checks that need a usable config, so
+ * its rule runs on the resolved config, with the same component schema (`crossFieldProblems`).
+ */
+function ruleCheckedLater(field: z.ZodString): z.ZodString {
+  return field.clone({ ...field._zod.def, checks: [] }).describe(field.description ?? "");
+}
+
 const networkSettings = settable(
   networkSettingsSchema.shape,
   ["natGateways", "flowLogRetentionDays"],
@@ -78,11 +88,21 @@ export const networkSchema = z.strictObject(
         "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
       ),
     // Required: no tier can choose a CIDR that must not overlap another stack's.
-    vpcCidr: networkSettingsSchema.shape.vpcCidr,
+    vpcCidr: ruleCheckedLater(networkSettingsSchema.shape.vpcCidr),
     ...networkSettings,
   },
   allowed("a map with at least vpcCidr"),
 );
+
+/**
+ * The edge's settings, of the two components behind it: the load balancer's name rule is the
+ * stricter one (origin.<domainName> must fit a certificate too), and its access-log retention is
+ * the CDN's as well.
+ */
+export const edgeSettingsSchema = z.object({
+  ...cdnSettingsSchema.shape,
+  ...loadBalancerSettingsSchema.shape,
+});
 
 /** The component settings schemas the config sections pick their keys from. */
 export const componentSettingsSchemas = {
@@ -92,6 +112,7 @@ export const componentSettingsSchemas = {
   cluster: eksClusterSettingsSchema,
   kafka: kafkaClusterSettingsSchema,
   storage: storageSettingsSchema,
+  edge: edgeSettingsSchema,
 } as const;
 
 export const mysqlSchema = settable(
@@ -186,22 +207,18 @@ export const workloadSchema = z.strictObject(
   allowed("a map with api and worker"),
 );
 
+const edgeSettings = settable(
+  edgeSettingsSchema.shape,
+  ["rateLimitPerIp", "priceClass", "accessLogRetentionDays"],
+  "edge settings",
+).shape;
+
 export const edgeSchema = z.strictObject(
   {
-    domainName: z
-      .string(allowed('a DNS name such as "api.example.com"'))
-      .describe(
-        "Public name of the API: CloudFront's alias; the load balancer answers as origin.<domainName>.",
-      ),
-    hostedZoneId: z
-      .string(allowed('a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'))
-      .describe("Public Route 53 hosted zone holding domainName (certificates are DNS-validated in it)."),
-    rateLimitPerIp: wholeNumber("Requests per client IP per 5 minutes before the WAF answers 429."),
-    priceClass: z
-      .enum(priceClasses, allowed(priceClasses.map((c) => `"${c}"`).join(", ")))
-      .optional()
-      .describe("CloudFront edge locations used; PriceClass_All includes every Asian edge."),
-    accessLogRetentionDays: wholeNumber("Days the load balancer and CDN access logs are kept."),
+    // Required: a stack's public name and zone have no tier default.
+    domainName: ruleCheckedLater(edgeSettingsSchema.shape.domainName),
+    hostedZoneId: ruleCheckedLater(edgeSettingsSchema.shape.hostedZoneId),
+    ...edgeSettings,
   },
   allowed("a map with at least domainName and hostedZoneId"),
 );
