@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { logRetentionDaysProblems } from "../lib/buckets";
-import { acmFirstNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../lib/dns";
+import { z } from "zod";
+import { s3ExpirationDaysSchema } from "../lib/buckets";
+import { acmFirstNameMaxLength, domainNameSchema, hostedZoneIdSchema } from "../lib/dns";
 import { accountIdProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
-import { integerProblems } from "../lib/schema";
+import { allowed, integer, parseSettings } from "../lib/schema";
 import type { ApiOrigin } from "../loadbalancer";
 import type { CacheTtl } from "./policies";
 import { rateLimitRange } from "./webAcl";
@@ -29,13 +30,35 @@ export interface CacheTtlArgs {
   readonly maxSeconds?: number;
 }
 
-export interface CdnArgs {
+/** The name, WAF limit, edges and logs of a Cdn: type, limits, description and baseline default of each, once. */
+export const cdnSettingsSchema = z.object({
+  domainName: domainNameSchema(
+    acmFirstNameMaxLength,
+    "ACM allows 64 characters in a certificate's first name",
+  ).describe("Public name of the API, e.g. api.example.com: the distribution's alias and certificate."),
+  hostedZoneId: hostedZoneIdSchema.describe("Public Route 53 hosted zone holding domainName."),
+  rateLimitPerIp: integer(
+    rateLimitRange.min,
+    rateLimitRange.max,
+    "AWS WAF's range for a rate-based rule's requests per 5 minutes",
+  )
+    .describe(
+      "Requests one client IP may send in any 5 minutes before WAF answers it 429. Mobile carriers put many users behind one address: set it from real traffic.",
+    )
+    .default(2000),
+  priceClass: z
+    .enum(priceClasses, allowed(priceClasses.map((c) => `"${c}"`).join(", ")))
+    .describe("CloudFront edge locations used; PriceClass_All includes every Asian edge.")
+    .default("PriceClass_All"),
+  accessLogRetentionDays: s3ExpirationDaysSchema.describe("Days the CDN access logs are kept.").default(365),
+});
+
+export type CdnSettings = z.output<typeof cdnSettingsSchema>;
+
+/** The settings above (optional where they have a default), the origins, caching and the us-east-1 provider. */
+export type CdnArgs = Readonly<z.input<typeof cdnSettingsSchema>> & {
   /** Account of the distribution; scopes the log bucket policy. @default none (required) */
   readonly accountId: string;
-  /** Public name of the API, e.g. `api.example.com`: the distribution's alias and certificate. @default none (required) */
-  readonly domainName: string;
-  /** Public Route 53 hosted zone holding `domainName`. @default none (required) */
-  readonly hostedZoneId: string;
   /**
    * An `aws.Provider` for us-east-1, where CloudFront requires its certificate, WAF web ACL and log
    * delivery source. The caller builds it: a component never creates providers. @default none (required)
@@ -55,18 +78,9 @@ export interface CdnArgs {
   readonly apiCacheTtl?: CacheTtlArgs;
   /** How long static assets are kept. @default { minSeconds: 0, defaultSeconds: 86400, maxSeconds: 31536000 } */
   readonly staticAssetsTtl?: CacheTtlArgs;
-  /**
-   * Requests one client IP may send in any 5 minutes before WAF answers it 429 (10–2,000,000,000).
-   * Mobile carriers put many users behind one address: set it from real traffic. @default 2000
-   */
-  readonly rateLimitPerIp?: number;
-  /** Edge locations used: `PriceClass_100` (cheapest), `PriceClass_200`, `PriceClass_All` (every edge, lowest latency in Asia). @default "PriceClass_All" */
-  readonly priceClass?: PriceClass;
-  /** Days the access logs are kept. @default 365 */
-  readonly accessLogRetentionDays?: number;
   /** Pulumi `protect` on the access-log bucket, which also keeps its objects on destroy. @default true */
   readonly protect?: boolean;
-}
+};
 
 export const defaultCacheableApiPaths = ["/v1/catalog/*"];
 export const defaultApiTtl: CacheTtl = { minSeconds: 0, defaultSeconds: 10, maxSeconds: 60 };
@@ -141,24 +155,10 @@ function cacheablePathProblems(paths: readonly string[]): Problem[] {
 export function cdnArgsProblems(args: Omit<CdnArgs, "usEast1Provider">): Problem[] {
   const problems = [
     ...accountIdProblems(args.accountId),
-    ...domainNameProblems(
-      "domainName",
-      args.domainName,
-      acmFirstNameMaxLength,
-      "ACM allows 64 characters in a certificate's first name",
-    ),
-    ...hostedZoneIdProblems("hostedZoneId", args.hostedZoneId),
+    ...parseSettings(cdnSettingsSchema, args).problems,
     ...cacheablePathProblems(args.cacheableApiPaths ?? defaultCacheableApiPaths),
     ...ttlProblems("apiCacheTtl", resolveTtl(args.apiCacheTtl, defaultApiTtl)),
     ...ttlProblems("staticAssetsTtl", resolveTtl(args.staticAssetsTtl, defaultStaticTtl)),
-    ...integerProblems(
-      "rateLimitPerIp",
-      args.rateLimitPerIp,
-      rateLimitRange.min,
-      rateLimitRange.max,
-      "AWS WAF's range for a rate-based rule's requests per 5 minutes",
-    ),
-    ...logRetentionDaysProblems("accessLogRetentionDays", args.accessLogRetentionDays),
   ];
   const header = args.apiOrigin.verifyHeaderName;
   if (!/^[A-Za-z0-9-]{1,40}$/.test(header) || /^x-(amz|edge)-/i.test(header)) {
@@ -167,13 +167,6 @@ export function cdnArgsProblems(args: Omit<CdnArgs, "usEast1Provider">): Problem
       value: header,
       allowed:
         "1–40 letters, digits or hyphens (an ALB header condition's limit), not starting with X-Amz- or X-Edge- (reserved by CloudFront)",
-    });
-  }
-  if (args.priceClass !== undefined && !priceClasses.includes(args.priceClass)) {
-    problems.push({
-      path: "priceClass",
-      value: args.priceClass,
-      allowed: `one of ${priceClasses.join(", ")}`,
     });
   }
   return problems;

@@ -7,6 +7,7 @@ import { cdnAccessLogs } from "./accessLogs";
 import {
   type CdnArgs,
   cdnArgsProblems,
+  cdnSettingsSchema,
   defaultApiTtl,
   defaultCacheableApiPaths,
   defaultStaticTtl,
@@ -16,7 +17,15 @@ import {
 import { edgePolicies } from "./policies";
 import { cdnWebAcl } from "./webAcl";
 
-export { type CacheTtlArgs, type CdnArgs, cdnArgsProblems, type PriceClass, priceClasses } from "./args";
+export {
+  type CacheTtlArgs,
+  type CdnArgs,
+  type CdnSettings,
+  cdnArgsProblems,
+  cdnSettingsSchema,
+  type PriceClass,
+  priceClasses,
+} from "./args";
 
 const token = "crest:edge:Cdn";
 
@@ -47,6 +56,7 @@ export class Cdn extends pulumi.ComponentResource {
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token, name, {}, opts);
     assertValidArgs(token, name, cdnArgsProblems(args));
+    const settings = cdnSettingsSchema.parse(args);
     const usEast1 = { parent: this, provider: args.usEast1Provider };
 
     const certificateArn = dnsValidatedCertificate(
@@ -54,7 +64,7 @@ export class Cdn extends pulumi.ComponentResource {
       { domainName: args.domainName, hostedZoneId: args.hostedZoneId },
       usEast1,
     );
-    const webAcl = cdnWebAcl(name, { rateLimitPerIp: args.rateLimitPerIp ?? 2000 }, usEast1);
+    const webAcl = cdnWebAcl(name, { rateLimitPerIp: settings.rateLimitPerIp }, usEast1);
     const originAccessControl = new aws.cloudfront.OriginAccessControl(
       name,
       {
@@ -88,7 +98,7 @@ export class Cdn extends pulumi.ComponentResource {
         aliases: [args.domainName],
         httpVersion: "http2and3",
         isIpv6Enabled: true,
-        priceClass: args.priceClass ?? "PriceClass_All",
+        priceClass: settings.priceClass,
         webAclId: webAcl.arn,
         viewerCertificate: {
           acmCertificateArn: certificateArn,
@@ -163,7 +173,7 @@ export class Cdn extends pulumi.ComponentResource {
       {
         accountId: args.accountId,
         distributionArn: distribution.arn,
-        retentionDays: args.accessLogRetentionDays ?? 365,
+        retentionDays: settings.accessLogRetentionDays,
         protect: args.protect ?? true,
         usEast1Provider: args.usEast1Provider,
       },

@@ -3,14 +3,25 @@ import * as pulumi from "@pulumi/pulumi";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
-import { encryptedLogGroup, logRetentionProblems } from "../lib/logs";
-import { engines, instanceTypes } from "../lib/pins";
-import { type DataStorePlacementArgs, placementProblems } from "../lib/placement";
-import { assertValidArgs, type Problem } from "../lib/problems";
-import { issueProblems } from "../lib/schema";
-import { type KafkaTopic, kafkaTopicSchema } from "./args";
+import { encryptedLogGroup } from "../lib/logs";
+import { engines } from "../lib/pins";
+import { assertValidArgs } from "../lib/problems";
+import {
+  type KafkaClusterArgs,
+  kafkaClusterArgsProblems,
+  kafkaClusterSettingsSchema,
+  resolveKafkaClusterSettings,
+} from "./args";
 
-export { type KafkaTopic, kafkaTopicSchema } from "./args";
+export {
+  type KafkaClusterArgs,
+  type KafkaClusterSettings,
+  type KafkaTopic,
+  kafkaClusterArgsProblems,
+  kafkaClusterSettingsProblems,
+  kafkaClusterSettingsSchema,
+  kafkaTopicSchema,
+} from "./args";
 
 /** MSK's Kafka 3.9 in KRaft mode (infra/lib/pins.ts): MSK fixes a cluster's metadata mode at creation. */
 export const kafkaVersion = engines.kafka.value;
@@ -21,153 +32,19 @@ export const saslScramPort = 9096;
 /** The user the workload authenticates as; the password lives in the SCRAM secret only. */
 export const scramUsername = "crest";
 
-/** MSK's bounds on EBS storage per broker, in GiB. */
-const maxVolumeSizeGiB = 16384;
-
 /** MSK storage auto scaling target, inside AWS's 10–80% and its recommended 50–60%. */
 const storageUtilizationTargetPercent = 60;
 
-export interface KafkaClusterArgs extends DataStorePlacementArgs {
-  /**
-   * Broker count; MSK spreads brokers evenly, so it must be a multiple of the AZ count.
-   * @default one broker per AZ (`availabilityZones.length`)
-   */
-  readonly brokers?: number;
-  /** MSK Standard broker size. @default `instanceTypes.kafka.prod` (infra/lib/pins.ts) */
-  readonly instanceType?: string;
-  /** EBS data volume per broker at creation, GiB (1–16384); auto scaling grows it from there. @default 1000 */
-  readonly volumeSizeGiB?: number;
-  /**
-   * Ceiling storage auto scaling may grow each broker's volume to, GiB (up to 16384).
-   * @default 4 × `volumeSizeGiB`, at most 16384
-   */
-  readonly maxVolumeSizeGiB?: number;
-  /** `default.replication.factor`, and the replication factor of every topic in `topics`. @default 3 */
-  readonly replicationFactor?: number;
-  /** `min.insync.replicas`: replicas that must ack an `acks=all` write. @default 2 */
-  readonly minInsyncReplicas?: number;
-  /** Days broker logs are kept in CloudWatch Logs. @default 365 */
-  readonly logRetentionDays?: number;
-  /** Topics created through MSK's topic API (auto-creation is off). @default [] */
-  readonly topics?: readonly KafkaTopic[];
-}
+type Resolved = ReturnType<typeof resolve>;
 
-interface Resolved {
-  readonly brokers: number;
-  readonly instanceType: string;
-  readonly volumeSizeGiB: number;
-  readonly maxVolumeSizeGiB: number;
-  readonly replicationFactor: number;
-  readonly minInsyncReplicas: number;
-  readonly logRetentionDays: number;
-  readonly topics: readonly KafkaTopic[];
-  readonly protect: boolean;
-}
-
-function resolve(args: KafkaClusterArgs): Resolved {
-  const volumeSizeGiB = args.volumeSizeGiB ?? 1000;
+/** The arguments with every default applied; called once they passed `kafkaClusterArgsProblems`. */
+function resolve(args: KafkaClusterArgs) {
+  const settings = kafkaClusterSettingsSchema.parse(args);
   return {
-    brokers: args.brokers ?? args.availabilityZones.length,
-    instanceType: args.instanceType ?? instanceTypes.kafka.prod.value,
-    volumeSizeGiB,
-    maxVolumeSizeGiB: args.maxVolumeSizeGiB ?? Math.min(maxVolumeSizeGiB, 4 * volumeSizeGiB),
-    replicationFactor: args.replicationFactor ?? 3,
-    minInsyncReplicas: args.minInsyncReplicas ?? 2,
-    logRetentionDays: args.logRetentionDays ?? 365,
+    ...resolveKafkaClusterSettings(settings, args.availabilityZones.length),
     topics: args.topics ?? [],
     protect: args.protect ?? true,
   };
-}
-
-const isIntegerIn = (value: number, min: number, max: number) =>
-  Number.isInteger(value) && value >= min && value <= max;
-
-export function kafkaClusterArgsProblems(args: KafkaClusterArgs): Problem[] {
-  const problems: Problem[] = [];
-  const r = resolve(args);
-  const azs = args.availabilityZones;
-  problems.push(
-    ...placementProblems(args, { min: 2, max: 3, why: "MSK takes client subnets in 2 or 3 distinct AZs" }),
-  );
-  if (!(Number.isInteger(r.brokers) && r.brokers > 0 && azs.length > 0 && r.brokers % azs.length === 0)) {
-    problems.push({
-      path: "brokers",
-      value: r.brokers,
-      allowed:
-        `a positive multiple of the ${azs.length} availabilityZones (MSK spreads brokers evenly ` +
-        `over the AZs), e.g. ${azs.length} or ${2 * azs.length}`,
-    });
-  }
-  if (!/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(r.instanceType)) {
-    problems.push({
-      path: "instanceType",
-      value: r.instanceType,
-      allowed:
-        `an MSK Standard broker size "kafka.<family>.<size>", e.g. "${instanceTypes.kafka.prod.value}" ` +
-        "(Express brokers have no EBS storage to size)",
-    });
-  }
-  if (!isIntegerIn(r.volumeSizeGiB, 1, maxVolumeSizeGiB)) {
-    problems.push({
-      path: "volumeSizeGiB",
-      value: r.volumeSizeGiB,
-      allowed: `an integer from 1 to ${maxVolumeSizeGiB} (MSK's EBS storage per broker)`,
-    });
-  } else if (!isIntegerIn(r.maxVolumeSizeGiB, r.volumeSizeGiB, maxVolumeSizeGiB)) {
-    problems.push({
-      path: "maxVolumeSizeGiB",
-      value: r.maxVolumeSizeGiB,
-      allowed: `an integer from volumeSizeGiB (${r.volumeSizeGiB}) to ${maxVolumeSizeGiB} (MSK's storage per broker)`,
-    });
-  }
-  if (!isIntegerIn(r.replicationFactor, 1, r.brokers)) {
-    problems.push({
-      path: "replicationFactor",
-      value: r.replicationFactor,
-      allowed: `an integer from 1 to brokers (${r.brokers}): each replica needs its own broker`,
-    });
-  }
-  const maxIsr = Math.max(1, r.replicationFactor - 1);
-  if (!isIntegerIn(r.minInsyncReplicas, 1, maxIsr)) {
-    problems.push({
-      path: "minInsyncReplicas",
-      value: r.minInsyncReplicas,
-      allowed:
-        `an integer from 1 to ${maxIsr}, below replicationFactor (${r.replicationFactor}) ` +
-        "so acks=all writes survive one replica being down (1 when replicationFactor is 1)",
-    });
-  }
-  problems.push(...logRetentionProblems("logRetentionDays", r.logRetentionDays));
-  problems.push(...topicProblems(r.topics));
-  return problems;
-}
-
-function topicProblems(topics: readonly KafkaTopic[]): Problem[] {
-  const problems: Problem[] = [];
-  // Kafka refuses a topic whose name differs from another's only by '.' versus '_' (metric names collide).
-  const seen = new Set<string>();
-  topics.forEach((topic, i) => {
-    const collisionKey = topic.name.replaceAll(".", "_");
-    if (!kafkaTopicSchema.shape.name.safeParse(topic.name).success) {
-      problems.push({
-        path: `topics[${i}].name`,
-        value: topic.name,
-        allowed: 'a Kafka topic name: 1–249 of a-z A-Z 0-9 . _ -, not "." or ".."',
-      });
-    } else if (seen.has(collisionKey)) {
-      problems.push({
-        path: `topics[${i}].name`,
-        value: topic.name,
-        allowed: "each topic once; Kafka treats names differing only by '.' and '_' as the same",
-      });
-    }
-    seen.add(collisionKey);
-    const partitions = kafkaTopicSchema.shape.partitions.safeParse(topic.partitions).error?.issues ?? [];
-    problems.push(
-      ...issueProblems(partitions, topic.partitions).map((p) => ({ ...p, path: `topics[${i}].partitions` })),
-    );
-  });
-  return problems;
 }
 
 /** The broker settings Crest manages, as a `server.properties` file. */

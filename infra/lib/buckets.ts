@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { policyDocument, type Statement, tlsOnlyStatements } from "./policy";
-import type { Problem } from "./problems";
+import { integerAtLeast } from "./schema";
 
 /**
  * The bucket every Crest component uses: private, versioned, encrypted, TLS-only, with a
@@ -152,7 +152,7 @@ export function logBucket(name: string, spec: LogBucketSpec, parent: pulumi.Reso
 }
 
 /** Days access logs are kept: S3 expires objects after a whole number of days, 1 at the earliest. */
-export function logRetentionDaysProblems(path: string, value: number | undefined): Problem[] {
-  if (value === undefined || (Number.isInteger(value) && value >= 1)) return [];
-  return [{ path, value, allowed: "a positive integer (S3 expires objects after 1 day at the earliest)" }];
-}
+export const s3ExpirationDaysSchema = integerAtLeast(
+  1,
+  "a positive integer (S3 expires objects after 1 day at the earliest)",
+);

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import type { Problem } from "./problems";
+import { allowed } from "./schema";
 
 /**
  * Names, certificates and alias records shared by the load balancer and the CDN: the public API
@@ -136,3 +138,18 @@ export function aliasRecords(
       ),
   );
 }
+
+/** `domainNameProblems` as a schema: a DNS name of at most `maxLength` characters. */
+export function domainNameSchema(maxLength: number, why: string) {
+  return z.string(allowed('a DNS name such as "api.example.com"')).superRefine((value, ctx) => {
+    for (const p of domainNameProblems("", value, maxLength, why))
+      ctx.addIssue({ code: "custom", message: p.allowed });
+  });
+}
+
+/** `hostedZoneIdProblems` as a schema. */
+export const hostedZoneIdSchema = z
+  .string(allowed('a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'))
+  .superRefine((value, ctx) => {
+    for (const p of hostedZoneIdProblems("", value)) ctx.addIssue({ code: "custom", message: p.allowed });
+  });

@@ -14,6 +14,11 @@ export function integer(min: number, max: number, why?: string) {
   return z.number(phrase).int(phrase).min(min, phrase).max(max, phrase);
 }
 
+/** A whole number of at least `min`, for limits without a ceiling; `phrase` says what is allowed. */
+export function integerAtLeast(min: number, phrase: string) {
+  return z.number(allowed(phrase)).int(allowed(phrase)).min(min, allowed(phrase));
+}
+
 /** The range check of `integer` on one value of arguments not declared as a schema; `undefined` passes. */
 export function integerProblems(
   path: string,

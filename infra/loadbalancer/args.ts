@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { logRetentionDaysProblems } from "../lib/buckets";
-import { apiDomainNameMaxLength, domainNameProblems, hostedZoneIdProblems } from "../lib/dns";
+import { z } from "zod";
+import { s3ExpirationDaysSchema } from "../lib/buckets";
+import { apiDomainNameMaxLength, domainNameProblems, domainNameSchema, hostedZoneIdSchema } from "../lib/dns";
 import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
-import { integerProblems } from "../lib/schema";
+import { allowed, integer, parseSettings } from "../lib/schema";
 import { maxAvailabilityZones, vpcCidrProblems } from "../network/subnetPlan";
 
 /** How CloudFront reaches the API behind the ALB. */
@@ -16,7 +17,49 @@ export interface ApiOrigin {
   readonly verifyHeaderValue: pulumi.Input<string>;
 }
 
-export interface LoadBalancerArgs {
+const healthCheckPath = allowed(
+  "an absolute URL path of 1–1024 visible ASCII characters starting with / (ELB's limit)",
+);
+const slowStart = allowed("0 (off) or an integer from 30 to 900 (ELB's slow start range)");
+
+/** The name, target and logs of a LoadBalancer: type, limits, description and baseline default of each, once. */
+export const loadBalancerSettingsSchema = z.object({
+  domainName: domainNameSchema(
+    apiDomainNameMaxLength,
+    "origin.<domainName> must fit the 64 characters ACM allows a certificate's first name",
+  ).describe("Public name of the API: CloudFront's alias; the load balancer answers as origin.<domainName>."),
+  hostedZoneId: hostedZoneIdSchema.describe(
+    "Public Route 53 hosted zone holding domainName (certificates are DNS-validated in it).",
+  ),
+  targetPort: integer(1, 65535, "a TCP port")
+    .describe("Port the API pods listen on; the target group sends HTTP there.")
+    .default(8080),
+  healthCheckPath: z
+    .string(healthCheckPath)
+    .regex(/^\/[\x21-\x7e]{0,1023}$/, healthCheckPath)
+    .describe(
+      "Path the load balancer probes on each pod; 200 means it takes traffic. A path that checks shared dependencies would take every pod out at once when one fails.",
+    )
+    .default("/healthz"),
+  deregistrationDelaySeconds: integer(0, 3600, "ELB's deregistration delay range")
+    .describe(
+      "Seconds a deregistering pod keeps receiving in-flight requests. Pods should sleep this long in a preStop hook before stopping.",
+    )
+    .default(30),
+  slowStartSeconds: z
+    .number(slowStart)
+    .refine((s) => s === 0 || (Number.isInteger(s) && s >= 30 && s <= 900), slowStart)
+    .describe("Seconds a new pod ramps up to its full share of requests (0 = off).")
+    .default(30),
+  accessLogRetentionDays: s3ExpirationDaysSchema
+    .describe("Days the load balancer and CDN access logs are kept.")
+    .default(365),
+});
+
+export type LoadBalancerSettings = z.output<typeof loadBalancerSettingsSchema>;
+
+/** The settings above (optional where they have a default) and where the load balancer lives. */
+export type LoadBalancerArgs = Readonly<z.input<typeof loadBalancerSettingsSchema>> & {
   /** Account the load balancer lives in; scopes the log bucket policy and keys. @default none (required) */
   readonly accountId: string;
   /** Region of the load balancer; picks who delivers its access logs. @default none (required) */
@@ -30,34 +73,11 @@ export interface LoadBalancerArgs {
   /** AZ names matching `publicSubnetIds`; the load balancer has a node in each. @default none (required) */
   readonly availabilityZones: readonly string[];
   /**
-   * Public name of the API, e.g. `api.example.com`. CloudFront serves it; the load balancer answers
-   * as `origin.<domainName>`, the name its certificate and alias record carry. @default none (required)
-   */
-  readonly domainName: string;
-  /** Public Route 53 hosted zone holding `domainName`. @default none (required) */
-  readonly hostedZoneId: string;
-  /** Port the API pods listen on; the target group sends HTTP there. @default 8080 */
-  readonly targetPort?: number;
-  /**
-   * Path the load balancer probes on each pod; 200 means it takes traffic. A path that checks shared
-   * dependencies would take every pod out at once when one fails. @default "/healthz"
-   */
-  readonly healthCheckPath?: string;
-  /**
-   * Seconds a deregistering pod keeps receiving in-flight requests (0–3600). Pods should sleep this
-   * long in a preStop hook before stopping. @default 30
-   */
-  readonly deregistrationDelaySeconds?: number;
-  /** Seconds a new pod ramps up to its full share of requests (0 = off, or 30–900). @default 30 */
-  readonly slowStartSeconds?: number;
-  /** Days the access logs are kept. @default 365 */
-  readonly accessLogRetentionDays?: number;
-  /**
    * Deletion protection on the load balancer, and Pulumi `protect` on the access-log bucket.
    * @default true
    */
   readonly protect?: boolean;
-}
+};
 
 /** The API's public name: a DNS name whose `origin.` name fits a certificate. */
 export function apiDomainNameProblems(path: string, value: string): Problem[] {
@@ -81,42 +101,13 @@ export function loadBalancerArgsProblems(args: LoadBalancerArgs): Problem[] {
       why: "an ALB needs subnets in at least 2; the network spans at most 6",
     }),
     ...vpcCidrProblems("vpcCidr", args.vpcCidr),
-    ...apiDomainNameProblems("domainName", args.domainName),
-    ...hostedZoneIdProblems("hostedZoneId", args.hostedZoneId),
-    ...integerProblems("targetPort", args.targetPort, 1, 65535, "a TCP port"),
-    ...integerProblems(
-      "deregistrationDelaySeconds",
-      args.deregistrationDelaySeconds,
-      0,
-      3600,
-      "ELB's deregistration delay range",
-    ),
-    ...logRetentionDaysProblems("accessLogRetentionDays", args.accessLogRetentionDays),
+    ...parseSettings(loadBalancerSettingsSchema, args).problems,
   ];
   if (args.publicSubnetIds.length !== args.availabilityZones.length) {
     problems.push({
       path: "publicSubnetIds",
       value: `${args.publicSubnetIds.length} subnet ids`,
       allowed: `one public subnet per availability zone: ${args.availabilityZones.length}, in the order of availabilityZones`,
-    });
-  }
-  const path = args.healthCheckPath;
-  if (path !== undefined && !/^\/[\x21-\x7e]{0,1023}$/.test(path)) {
-    problems.push({
-      path: "healthCheckPath",
-      value: path,
-      allowed: "an absolute URL path of 1–1024 visible ASCII characters starting with / (ELB's limit)",
-    });
-  }
-  const slowStart = args.slowStartSeconds;
-  if (
-    slowStart !== undefined &&
-    !(slowStart === 0 || (Number.isInteger(slowStart) && slowStart >= 30 && slowStart <= 900))
-  ) {
-    problems.push({
-      path: "slowStartSeconds",
-      value: slowStart,
-      allowed: "0 (off) or an integer from 30 to 900 (ELB's slow start range)",
     });
   }
   return problems;

@@ -7,9 +7,20 @@ import { GeneratedSecret } from "../lib/generatedSecret";
 import { tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
 import { elbAccessLogStatements } from "./accessLogs";
-import { type ApiOrigin, type LoadBalancerArgs, loadBalancerArgsProblems } from "./args";
+import {
+  type ApiOrigin,
+  type LoadBalancerArgs,
+  loadBalancerArgsProblems,
+  loadBalancerSettingsSchema,
+} from "./args";
 
-export { type ApiOrigin, type LoadBalancerArgs, loadBalancerArgsProblems } from "./args";
+export {
+  type ApiOrigin,
+  type LoadBalancerArgs,
+  type LoadBalancerSettings,
+  loadBalancerArgsProblems,
+  loadBalancerSettingsSchema,
+} from "./args";
 
 const token = "crest:edge:LoadBalancer";
 
@@ -57,14 +68,15 @@ export class LoadBalancer extends pulumi.ComponentResource {
     super(token, name, {}, opts);
     assertValidArgs(token, name, loadBalancerArgsProblems(args));
     const protect = args.protect ?? true;
-    const targetPort = args.targetPort ?? 8080;
+    const settings = loadBalancerSettingsSchema.parse(args);
+    const { targetPort } = settings;
     const origin = originDomainName(args.domainName);
 
     const accessLogs = logBucket(
       `${name}-access-logs`,
       {
         protect,
-        retentionDays: args.accessLogRetentionDays ?? 365,
+        retentionDays: settings.accessLogRetentionDays,
         allow: (arn) =>
           elbAccessLogStatements(arn, {
             region: args.region,
@@ -128,12 +140,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
         protocolVersion: "HTTP1",
         port: targetPort,
         vpcId: args.vpcId,
-        deregistrationDelay: args.deregistrationDelaySeconds ?? 30,
-        slowStart: args.slowStartSeconds ?? 30,
+        deregistrationDelay: settings.deregistrationDelaySeconds,
+        slowStart: settings.slowStartSeconds,
         healthCheck: {
           protocol: "HTTP",
           port: "traffic-port",
-          path: args.healthCheckPath ?? "/healthz",
+          path: settings.healthCheckPath,
           matcher: "200",
           interval: 10,
           timeout: 5,

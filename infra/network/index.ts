@@ -1,50 +1,27 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { encryptedLogGroup, logRetentionProblems } from "../lib/logs";
-import { availabilityZoneProblems } from "../lib/placement";
-import { assertValidArgs, type Problem } from "../lib/problems";
-import { maxAvailabilityZones, planSubnets, type SubnetTier, vpcCidrProblems } from "./subnetPlan";
+import { encryptedLogGroup } from "../lib/logs";
+import { assertValidArgs } from "../lib/problems";
+import { type NetworkArgs, type NetworkSettings, networkArgsProblems, networkSettingsSchema } from "./args";
+import { planSubnets, type SubnetTier } from "./subnetPlan";
 
 export { logRetentionDays } from "../lib/logs";
+export {
+  type NatGatewayMode,
+  type NetworkArgs,
+  type NetworkSettings,
+  natGatewayModes,
+  networkArgsProblems,
+  networkPlacementProblems,
+  networkSettingsSchema,
+} from "./args";
 export { cidrsOverlap, planSubnets, type SubnetTier, subnetTiers, vpcCidrProblems } from "./subnetPlan";
-
-/** `perAz`: one NAT gateway per AZ, so losing an AZ never cuts the others off the internet. */
-export type NatGatewayMode = "perAz" | "single";
-
-export interface NetworkArgs {
-  /** Account the VPC lives in; scopes the flow-log key and role to it. @default none (required) */
-  readonly accountId: string;
-  /** Region of the VPC, e.g. `eu-west-1`. @default none (required) */
-  readonly region: string;
-  /**
-   * AZ names, in the order subnets are carved; 2 to 6. Names, not a live lookup, keep plans offline
-   * and deterministic. @default none (required)
-   */
-  readonly availabilityZones: readonly string[];
-  /** Private IPv4 CIDR, /16 to /20; see `subnetPlan.ts` for how it is carved. @default none (required) */
-  readonly vpcCidr: string;
-  /** NAT gateways: one per AZ, or a single one shared by every AZ (cheaper, not AZ-independent). @default "perAz" */
-  readonly natGateways?: NatGatewayMode;
-  /** Days the VPC flow logs are kept in CloudWatch Logs. @default 365 */
-  readonly flowLogRetentionDays?: number;
-}
 
 export interface SubnetRef {
   readonly tier: SubnetTier;
   readonly availabilityZone: string;
   readonly cidr: string;
   readonly id: pulumi.Output<string>;
-}
-
-export function networkArgsProblems(args: NetworkArgs): Problem[] {
-  const problems = availabilityZoneProblems(args.region, args.availabilityZones, {
-    min: 2,
-    max: maxAvailabilityZones,
-    why: "a VPC for HA data stores spans at least 2",
-  });
-  problems.push(...vpcCidrProblems("vpcCidr", args.vpcCidr));
-  problems.push(...logRetentionProblems("flowLogRetentionDays", args.flowLogRetentionDays));
-  return problems;
 }
 
 /**
@@ -74,7 +51,8 @@ export class Network extends pulumi.ComponentResource {
     super("crest:network:Network", name, {}, opts);
     assertValidArgs("crest:network:Network", name, networkArgsProblems(args));
     const parent = { parent: this };
-    const natMode = args.natGateways ?? "perAz";
+    const settings = networkSettingsSchema.parse(args);
+    const natMode = settings.natGateways;
 
     const vpc = new aws.ec2.Vpc(
       name,
@@ -172,7 +150,7 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
-    this.flowLogGroupName = this.flowLogs(name, args, vpc);
+    this.flowLogGroupName = this.flowLogs(name, { ...args, ...settings }, vpc);
     const workloadSecurityGroup = new aws.ec2.SecurityGroup(
       `${name}-workload`,
       {
@@ -230,7 +208,11 @@ export class Network extends pulumi.ComponentResource {
   }
 
   /** Every accepted and rejected flow, kept in a log group encrypted with the stack's own key. */
-  private flowLogs(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc): pulumi.Output<string> {
+  private flowLogs(
+    name: string,
+    args: NetworkArgs & NetworkSettings,
+    vpc: aws.ec2.Vpc,
+  ): pulumi.Output<string> {
     const logGroupName = `/crest/${name}/flow-logs`;
     const logGroupArn = `arn:aws:logs:${args.region}:${args.accountId}:log-group:${logGroupName}`;
     const logGroup = encryptedLogGroup(
@@ -240,7 +222,7 @@ export class Network extends pulumi.ComponentResource {
         region: args.region,
         accountId: args.accountId,
         logGroupName,
-        retentionInDays: args.flowLogRetentionDays ?? 365,
+        retentionInDays: args.flowLogRetentionDays,
       },
       { parent: this },
     );

@@ -11,7 +11,14 @@ import {
 import { EncryptionKey } from "../lib/encryptionKey";
 import { type DerivedNames, derivedNameProblems } from "../lib/names";
 import { policyDocument } from "../lib/policy";
-import { assertValidArgs, type Problem } from "../lib/problems";
+import { assertValidArgs } from "../lib/problems";
+import {
+  type ArchiveTiering,
+  type StorageReplicationArgs,
+  storageSettingsSchema,
+  type TieredStorageArgs,
+  tieredStorageArgsProblems,
+} from "./args";
 import {
   cloudFrontDecryptGrant,
   cloudFrontReadStatements,
@@ -19,6 +26,16 @@ import {
   replicationPermissions,
   s3AssumeRolePolicy,
 } from "./policies";
+
+export {
+  type ArchiveTiering,
+  type StorageReplicationArgs,
+  type StorageSettings,
+  storageSettingsProblems,
+  storageSettingsSchema,
+  type TieredStorageArgs,
+  tieredStorageArgsProblems,
+} from "./args";
 
 const token = "crest:data:TieredStorage";
 
@@ -47,137 +64,7 @@ export const tieredStorageDerivedNames: DerivedNames = [
   })),
 ];
 
-export interface ArchiveTieringArgs {
-  /** Days after upload an object moves to STANDARD_IA; S3 allows 30 or more. @default 30 */
-  readonly standardIaAfterDays?: number;
-  /**
-   * Days after upload it moves to GLACIER_IR; at least 30 more than `standardIaAfterDays`, since S3
-   * rejects a transition out of Standard-IA within its 30-day minimum. @default 90
-   */
-  readonly glacierIrAfterDays?: number;
-  /** Days after upload it moves to DEEP_ARCHIVE; more than `glacierIrAfterDays`. @default 365 */
-  readonly deepArchiveAfterDays?: number;
-  /** Days an overwritten or deleted version stays restorable before S3 removes it. @default 90 */
-  readonly noncurrentVersionExpirationDays?: number;
-}
-
-export interface StorageReplicationArgs {
-  /** Disaster-recovery region the archive is copied to; must differ from `region`. @default none (required) */
-  readonly region: string;
-  /**
-   * An `aws.Provider` configured for `replication.region`. The caller builds it: a component never
-   * creates providers from config. @default none (required)
-   */
-  readonly provider: pulumi.ProviderResource;
-}
-
-export interface TieredStorageArgs {
-  /** Account the store lives in; scopes key policies. @default none (required) */
-  readonly accountId: string;
-  /** Region of the store. @default none (required) */
-  readonly region: string;
-  /** When archived objects move to colder storage classes, and how long old versions stay. @default each field's default */
-  readonly archive?: ArchiveTieringArgs;
-  /** Days the server access logs of the archive and static-asset buckets are kept. @default 365 */
-  readonly accessLogRetentionDays?: number;
-  /** Copy the archive bucket to a bucket in a second region. @default none (no copy) */
-  readonly replication?: StorageReplicationArgs;
-  /**
-   * CloudFront distributions that read the static assets through origin access control. The bucket
-   * policy lets CloudFront fetch objects for exactly these distributions, and the key policy lets
-   * CloudFront decrypt for this account's distributions. A distribution needs the bucket's domain
-   * name first, so pass its ARN through `pulumi.deferredOutput()` and resolve that once the
-   * distribution exists (an unresolved one stalls the program). @default [] (no CDN reads the bucket)
-   */
-  readonly cdnDistributionArns?: readonly pulumi.Input<string>[];
-  /** Deletion protection, final snapshots where the service has them, and Pulumi `protect` on stateful resources. @default true */
-  readonly protect?: boolean;
-}
-
-const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-function archiveTiering(archive: ArchiveTieringArgs = {}): Required<ArchiveTieringArgs> {
-  return {
-    standardIaAfterDays: archive.standardIaAfterDays ?? 30,
-    glacierIrAfterDays: archive.glacierIrAfterDays ?? 90,
-    deepArchiveAfterDays: archive.deepArchiveAfterDays ?? 365,
-    noncurrentVersionExpirationDays: archive.noncurrentVersionExpirationDays ?? 90,
-  };
-}
-
-const wholeAtLeast = (value: number, min: number) => Number.isInteger(value) && value >= min;
-
-/**
- * Limits from the S3 User Guide, "Transitioning objects using Amazon S3 Lifecycle" (constraints)
- * and the S3 API reference for `Transition`, `NoncurrentVersionExpiration` and `Expiration`.
- */
-export function tieredStorageArgsProblems(args: TieredStorageArgs): Problem[] {
-  const problems: Problem[] = [];
-  const check = (ok: boolean, path: string, value: unknown, allowed: string) => {
-    if (!ok) problems.push({ path, value, allowed });
-  };
-  check(/^\d{12}$/.test(args.accountId), "accountId", args.accountId, "a 12-digit AWS account id");
-  check(regionPattern.test(args.region), "region", args.region, 'an AWS region name, e.g. "eu-west-1"');
-
-  const t = archiveTiering(args.archive);
-  check(
-    wholeAtLeast(t.standardIaAfterDays, 30),
-    "archive.standardIaAfterDays",
-    t.standardIaAfterDays,
-    "an integer of at least 30 (S3 moves objects to STANDARD_IA only after 30 days in STANDARD)",
-  );
-  check(
-    wholeAtLeast(t.glacierIrAfterDays, t.standardIaAfterDays + 30),
-    "archive.glacierIrAfterDays",
-    t.glacierIrAfterDays,
-    `an integer of at least ${t.standardIaAfterDays + 30}: 30 days or more after archive.standardIaAfterDays ` +
-      `(${t.standardIaAfterDays}), as S3 rejects a transition out of STANDARD_IA within its 30-day minimum`,
-  );
-  check(
-    wholeAtLeast(t.deepArchiveAfterDays, t.glacierIrAfterDays + 1),
-    "archive.deepArchiveAfterDays",
-    t.deepArchiveAfterDays,
-    `an integer greater than archive.glacierIrAfterDays (${t.glacierIrAfterDays}): ` +
-      "objects move GLACIER_IR → DEEP_ARCHIVE, never back",
-  );
-  check(
-    wholeAtLeast(t.noncurrentVersionExpirationDays, 1),
-    "archive.noncurrentVersionExpirationDays",
-    t.noncurrentVersionExpirationDays,
-    "a positive integer (days after a version stops being current)",
-  );
-  const logDays = args.accessLogRetentionDays ?? 365;
-  check(
-    wholeAtLeast(logDays, 1),
-    "accessLogRetentionDays",
-    logDays,
-    "a positive integer (S3 expires objects after 1 day at the earliest)",
-  );
-
-  (args.cdnDistributionArns ?? []).forEach((arn, i) => {
-    if (typeof arn !== "string") return;
-    check(
-      new RegExp(`^arn:aws:cloudfront::${args.accountId}:distribution/[A-Z0-9]+$`).test(arn),
-      `cdnDistributionArns[${i}]`,
-      arn,
-      `the ARN of a CloudFront distribution of account ${args.accountId}, ` +
-        `e.g. "arn:aws:cloudfront::${args.accountId}:distribution/E2QWRUHEXAMPLE"`,
-    );
-  });
-
-  if (args.replication) {
-    const drRegion = args.replication.region;
-    check(
-      regionPattern.test(drRegion) && drRegion !== args.region,
-      "replication.region",
-      drRegion,
-      `an AWS region other than ${args.region}: the copy must survive the loss of the primary region`,
-    );
-  }
-  return problems;
-}
-
-function archiveLifecycle(t: Required<ArchiveTieringArgs>): LifecycleRule[] {
+function archiveLifecycle(t: ArchiveTiering): LifecycleRule[] {
   return [
     wholeBucketRule("tier-down", t.noncurrentVersionExpirationDays, {
       transitions: [
@@ -215,7 +102,8 @@ export class TieredStorage extends pulumi.ComponentResource {
       ...tieredStorageArgsProblems(args),
     ]);
     const protect = args.protect ?? true;
-    const tiering = archiveTiering(args.archive);
+    const settings = storageSettingsSchema.parse(args);
+    const tiering = settings.archive;
 
     const cdnDistributionArns = args.cdnDistributionArns ?? [];
     // Losing the key loses every object it encrypts, so it is protected like the buckets.
@@ -255,7 +143,7 @@ export class TieredStorage extends pulumi.ComponentResource {
       `${name}${bucketSuffixes.accessLogs}`,
       {
         protect,
-        retentionDays: args.accessLogRetentionDays ?? 365,
+        retentionDays: settings.accessLogRetentionDays,
         allow: (arn) => logDeliveryStatements(arn, args.accountId, logSources),
       },
       this,
@@ -306,7 +194,7 @@ export class TieredStorage extends pulumi.ComponentResource {
     replication: StorageReplicationArgs,
     archive: SecureBucket,
     archiveKeyArn: pulumi.Output<string>,
-    tiering: Required<ArchiveTieringArgs>,
+    tiering: ArchiveTiering,
     protect: boolean,
   ): void {
     const replicaKey = new EncryptionKey(

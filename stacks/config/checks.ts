@@ -1,49 +1,18 @@
-import { cdnArgsProblems } from "../../infra/cdn/args";
 import { eksClusterSettingsProblems, eksClusterSettingsSchema } from "../../infra/cluster/args";
-import { kafkaClusterArgsProblems } from "../../infra/kafka";
+import { kafkaClusterSettingsProblems, kafkaClusterSettingsSchema } from "../../infra/kafka/args";
 import type { Problem } from "../../infra/lib/problems";
 import { parseSettings, valueAt } from "../../infra/lib/schema";
-import { loadBalancerArgsProblems } from "../../infra/loadbalancer/args";
-import { networkArgsProblems } from "../../infra/network";
+import { networkPlacementProblems, networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsProblems, redisClusterSettingsSchema } from "../../infra/redis/args";
-import { tieredStorageArgsProblems } from "../../infra/storage";
+import { storageSettingsProblems, storageSettingsSchema } from "../../infra/storage/args";
 import { workloadArgsProblems } from "../../infra/workload/args";
-import {
-  type ComputePlacement,
-  cdnArgs,
-  type DataPlacement,
-  kafkaArgs,
-  loadBalancerArgs,
-  networkArgs,
-  storageArgs,
-  type WorkloadWiring,
-  workloadArgs,
-} from "../components";
+import { maxKafkaAvailabilityZones, type WorkloadWiring, workloadArgs } from "../components";
 import { isRegionName, regions } from "./regions";
-import { configKeyPaths } from "./schema";
+import { configKeyPaths, edgeSettingsSchema } from "./schema";
 import { type FloorKey, floorReasons, perAzFloors, tierDefaults } from "./tiers";
 import type { StackConfig } from "./types";
 
 const namespace = "crest";
-
-/** Placement stand-ins: the component checks read only counts and plain values from them. */
-function placeholderPlacement(config: StackConfig): DataPlacement {
-  return {
-    vpcId: "vpc",
-    isolatedSubnetIds: config.network.availabilityZones.map((az) => `subnet-${az}`),
-    workloadSecurityGroupId: "sg",
-  };
-}
-
-function placeholderCompute(config: StackConfig): ComputePlacement {
-  const perAz = (tier: string) => config.network.availabilityZones.map((az) => `subnet-${tier}-${az}`);
-  return {
-    vpcId: "vpc",
-    privateSubnetIds: perAz("private"),
-    publicSubnetIds: perAz("public"),
-    workloadSecurityGroupId: "sg",
-  };
-}
 
 /** Wiring stand-ins: problems with these arguments are not config problems and are filtered out. */
 const placeholderWiring: WorkloadWiring = {
@@ -53,8 +22,6 @@ const placeholderWiring: WorkloadWiring = {
   targetGroupArn: "",
   cdnUrl: "",
 };
-
-const placeholderOrigin = { domainName: "", verifyHeaderName: "X-Origin-Verify", verifyHeaderValue: "" };
 
 const knownKeys = new Set(configKeyPaths());
 
@@ -118,35 +85,34 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
   return problems;
 }
 
-/** The components' own checks on the arguments the config gives them. */
+/**
+ * The workload's own checks, run on the arguments the config gives it: it is not yet declared as a
+ * schema, so it still runs on placeholder wiring.
+ */
 export function componentProblems(config: StackConfig): Problem[] {
-  const placement = placeholderPlacement(config);
-  const compute = placeholderCompute(config);
-  return [
-    ...asConfigProblems("network", networkArgsProblems(networkArgs(config))),
-    ...asConfigProblems("kafka", kafkaClusterArgsProblems(kafkaArgs(config, placement))),
-    ...asConfigProblems("storage", tieredStorageArgsProblems(storageArgs(config))),
-    ...asConfigProblems("edge", loadBalancerArgsProblems(loadBalancerArgs(config, compute))),
-    ...asConfigProblems(
-      "edge",
-      cdnArgsProblems(
-        cdnArgs(config, { apiOrigin: placeholderOrigin, staticAssetsBucketRegionalDomainName: "" }),
-      ),
-    ),
-    ...asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring))),
-  ];
+  return asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring)));
 }
 
 /**
- * What a component demands across its fields (a node quota, min ≤ desired ≤ max, a safe endpoint),
- * on the resolved settings; each field's own type and limits were checked when the config was parsed.
+ * What a component demands across its fields (a node quota, min ≤ desired ≤ max, a safe endpoint,
+ * brokers spread evenly over Kafka's AZs, lifecycle transitions in order) and of the AZs, on the
+ * resolved settings; each field's own type and limits were checked when the config was parsed.
  */
 export function crossFieldProblems(config: StackConfig): Problem[] {
   const redis = parseSettings(redisClusterSettingsSchema, { ...config.redis, multiAz: true }).settings;
   const cluster = parseSettings(eksClusterSettingsSchema, config.cluster).settings;
+  const storage = parseSettings(storageSettingsSchema, config.storage).settings;
+  const kafka = parseSettings(kafkaClusterSettingsSchema, config.kafka).settings;
+  const kafkaAzs = Math.min(config.network.availabilityZones.length, maxKafkaAvailabilityZones);
   return [
+    ...asConfigProblems("network", networkPlacementProblems(config.region, config.network.availabilityZones)),
+    // The rules of the required fields (vpcCidr, domainName, hostedZoneId); the rest passed parsing.
+    ...asConfigProblems("network", parseSettings(networkSettingsSchema, config.network).problems),
+    ...asConfigProblems("edge", parseSettings(edgeSettingsSchema, config.edge).problems),
     ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
     ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
+    ...asConfigProblems("storage", storage ? storageSettingsProblems(storage) : []),
+    ...asConfigProblems("kafka", kafka ? kafkaClusterSettingsProblems(kafka, kafkaAzs) : []),
   ];
 }
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { priceClasses } from "../../infra/cdn/args";
+import { cdnSettingsSchema } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
-import { kafkaTopicSchema } from "../../infra/kafka/args";
-import { logRetentionDays } from "../../infra/lib/logs";
-import { instanceTypes } from "../../infra/lib/pins";
+import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/args";
+import { loadBalancerSettingsSchema } from "../../infra/loadbalancer/args";
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
+import { networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsSchema } from "../../infra/redis/args";
+import { storageSettingsSchema } from "../../infra/storage/args";
 
 /**
  * The shape of every `crest:*` key a stack file may set. Every field is described: the README's
@@ -25,32 +26,6 @@ const tagValue = (what: string) =>
       /^[a-z0-9][a-z0-9._-]{0,63}$/,
       allowed(`a ${what}: 1–64 of a-z 0-9 - _ . starting with a letter or digit`),
     );
-
-export const networkSchema = z.strictObject(
-  {
-    availabilityZones: z
-      .array(z.string(allowed("an AZ name string")), allowed("a list of AZ names of the stack's region"))
-      .optional()
-      .describe(
-        "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
-      ),
-    vpcCidr: z
-      .string(allowed('a private IPv4 CIDR string such as "10.20.0.0/16"'))
-      .describe(
-        "Private IPv4 CIDR of the VPC, /16 to /20. Must not overlap another stack's, so regions can be peered.",
-      ),
-    natGateways: z
-      .enum(["perAz", "single"], allowed('"perAz" or "single"'))
-      .optional()
-      .describe("NAT gateways: one per AZ (AZ-independent egress) or a single shared one (cheaper)."),
-    flowLogRetentionDays: z
-      .number(allowed("a whole number of days"))
-      .int(allowed("a whole number of days"))
-      .optional()
-      .describe(`Days VPC flow logs are kept; one of CloudWatch's periods (${logRetentionDays.join(", ")}).`),
-  },
-  allowed("a map with at least vpcCidr"),
-);
 
 /** A whole number whose range the component that uses it checks, so the limits live in one place. */
 const wholeNumber = (description: string) =>
@@ -89,11 +64,55 @@ function settableField(field: z.ZodType): z.ZodType {
 
 type Unwrapped<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
 
+/**
+ * A required field as the config parses it: the component field's type, message and description,
+ * without its rule. A bad required value must not hide the checks that need a usable config, so
+ * its rule runs on the resolved config, with the same component schema (`crossFieldProblems`).
+ */
+function ruleCheckedLater(field: z.ZodString): z.ZodString {
+  return field.clone({ ...field._zod.def, checks: [] }).describe(field.description ?? "");
+}
+
+const networkSettings = settable(
+  networkSettingsSchema.shape,
+  ["natGateways", "flowLogRetentionDays"],
+  "network settings",
+).shape;
+
+export const networkSchema = z.strictObject(
+  {
+    availabilityZones: z
+      .array(z.string(allowed("an AZ name string")), allowed("a list of AZ names of the stack's region"))
+      .optional()
+      .describe(
+        "AZ names the stack spans, in subnet-carving order. Default: the first N AZs of the region in stacks/config/regions.ts (N = 2 for dev, 3 for prod).",
+      ),
+    // Required: no tier can choose a CIDR that must not overlap another stack's.
+    vpcCidr: ruleCheckedLater(networkSettingsSchema.shape.vpcCidr),
+    ...networkSettings,
+  },
+  allowed("a map with at least vpcCidr"),
+);
+
+/**
+ * The edge's settings, of the two components behind it: the load balancer's name rule is the
+ * stricter one (origin.<domainName> must fit a certificate too), and its access-log retention is
+ * the CDN's as well.
+ */
+export const edgeSettingsSchema = z.object({
+  ...cdnSettingsSchema.shape,
+  ...loadBalancerSettingsSchema.shape,
+});
+
 /** The component settings schemas the config sections pick their keys from. */
 export const componentSettingsSchemas = {
+  network: networkSettingsSchema,
   mysql: shardedMysqlSettingsSchema,
   redis: redisClusterSettingsSchema,
   cluster: eksClusterSettingsSchema,
+  kafka: kafkaClusterSettingsSchema,
+  storage: storageSettingsSchema,
+  edge: edgeSettingsSchema,
 } as const;
 
 export const mysqlSchema = settable(
@@ -108,51 +127,33 @@ export const redisSchema = settable(
   "Redis (Valkey) settings",
 );
 
-export const kafkaSchema = z.strictObject(
-  {
-    brokers: wholeNumber(
-      "MSK brokers; a multiple of the AZs Kafka spans (the stack's first 3 AZs: MSK takes 2 or 3).",
-    ),
-    instanceType: text(
-      `an MSK broker size such as "${instanceTypes.kafka.prod.value}"`,
-      "Broker instance size.",
-    ),
-    volumeSizeGiB: wholeNumber("EBS volume per broker at creation, GiB (1–16384)."),
-    maxVolumeSizeGiB: wholeNumber("Ceiling storage autoscaling may grow each volume to, GiB (up to 16384)."),
-    replicationFactor: wholeNumber("default.replication.factor and the topics' replication (≤ brokers)."),
-    minInsyncReplicas: wholeNumber("min.insync.replicas (below the replication factor)."),
-    logRetentionDays: wholeNumber("Days the broker logs are kept; one of CloudWatch's periods."),
-    // The partitions of the two topics the platform creates (their names are fixed), as the
-    // component's topic schema declares them.
-    ordersPartitions: kafkaTopicSchema.shape.partitions
-      .optional()
-      .describe("Partitions of the orders topic: the worker's parallelism ceiling."),
-    deadLetterPartitions: kafkaTopicSchema.shape.partitions
-      .optional()
-      .describe("Partitions of the orders dead-letter topic."),
-  },
-  allowed("a map of Kafka (MSK) settings"),
-);
+export const kafkaSchema = settable(
+  kafkaClusterSettingsSchema.shape,
+  [
+    "brokers",
+    "instanceType",
+    "volumeSizeGiB",
+    "maxVolumeSizeGiB",
+    "replicationFactor",
+    "minInsyncReplicas",
+    "logRetentionDays",
+  ],
+  "Kafka (MSK) settings",
+).extend({
+  // The partitions of the two topics the platform creates (their names are fixed), as the
+  // component's topic schema declares them.
+  ordersPartitions: kafkaTopicSchema.shape.partitions
+    .optional()
+    .describe("Partitions of the orders topic: the worker's parallelism ceiling."),
+  deadLetterPartitions: kafkaTopicSchema.shape.partitions
+    .optional()
+    .describe("Partitions of the orders dead-letter topic."),
+});
 
 export const storageSchema = z.strictObject(
   {
-    archive: z
-      .strictObject(
-        {
-          standardIaAfterDays: wholeNumber("Days before archived objects move to Standard-IA (≥ 30)."),
-          glacierIrAfterDays: wholeNumber(
-            "Days before they move to Glacier Instant Retrieval (≥ 30 after Standard-IA).",
-          ),
-          deepArchiveAfterDays: wholeNumber(
-            "Days before they move to Glacier Deep Archive (after Glacier IR).",
-          ),
-          noncurrentVersionExpirationDays: wholeNumber("Days an overwritten or deleted version is kept."),
-        },
-        allowed("a map of archive lifecycle days"),
-      )
-      .optional()
-      .describe("Lifecycle of the archive bucket."),
-    accessLogRetentionDays: wholeNumber("Days S3 server access logs are kept."),
+    ...settable(storageSettingsSchema.shape, ["archive", "accessLogRetentionDays"], "object storage settings")
+      .shape,
     drRegion: text(
       "an AWS region name string",
       "Disaster-recovery region the archive bucket replicates to; required in prod, must differ from crest:region.",
@@ -206,22 +207,18 @@ export const workloadSchema = z.strictObject(
   allowed("a map with api and worker"),
 );
 
+const edgeSettings = settable(
+  edgeSettingsSchema.shape,
+  ["rateLimitPerIp", "priceClass", "accessLogRetentionDays"],
+  "edge settings",
+).shape;
+
 export const edgeSchema = z.strictObject(
   {
-    domainName: z
-      .string(allowed('a DNS name such as "api.example.com"'))
-      .describe(
-        "Public name of the API: CloudFront's alias; the load balancer answers as origin.<domainName>.",
-      ),
-    hostedZoneId: z
-      .string(allowed('a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"'))
-      .describe("Public Route 53 hosted zone holding domainName (certificates are DNS-validated in it)."),
-    rateLimitPerIp: wholeNumber("Requests per client IP per 5 minutes before the WAF answers 429."),
-    priceClass: z
-      .enum(priceClasses, allowed(priceClasses.map((c) => `"${c}"`).join(", ")))
-      .optional()
-      .describe("CloudFront edge locations used; PriceClass_All includes every Asian edge."),
-    accessLogRetentionDays: wholeNumber("Days the load balancer and CDN access logs are kept."),
+    // Required: a stack's public name and zone have no tier default.
+    domainName: ruleCheckedLater(edgeSettingsSchema.shape.domainName),
+    hostedZoneId: ruleCheckedLater(edgeSettingsSchema.shape.hostedZoneId),
+    ...edgeSettings,
   },
   allowed("a map with at least domainName and hostedZoneId"),
 );

@@ -494,7 +494,7 @@ test("argument checks name the field, the value and what is allowed", () => {
     {
       path: "priceClass",
       value: "PriceClass_50",
-      allowed: "one of PriceClass_100, PriceClass_200, PriceClass_All",
+      allowed: '"PriceClass_100", "PriceClass_200", "PriceClass_All"',
     },
   ]);
   assert.deepEqual(problems({ apiCacheTtl: { defaultSeconds: 120 } }), [

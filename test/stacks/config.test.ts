@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { logRetentionDays } from "../../infra/lib/logs";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { longestStackName } from "../../stacks/config/stackName";
 import { configProblems, prodConfig } from "../support/stackConfig";
@@ -39,7 +40,7 @@ test("an unknown key is named with the keys that exist", () => {
 
 test("a wrong type names the key, the value and the type allowed", () => {
   assert.deepEqual(problems(network({ vpcCidr: "10.40.0.0/16", flowLogRetentionDays: "thirty" })), [
-    'crest:network.flowLogRetentionDays: got "thirty"; allowed: a whole number of days',
+    `crest:network.flowLogRetentionDays: got "thirty"; allowed: one of CloudWatch Logs' retention periods: ${logRetentionDays.join(", ")}`,
   ]);
   assert.deepEqual(problems({ "crest:tier": "staging" }), [
     'crest:tier: got "staging"; allowed: one of "dev", "prod"',
