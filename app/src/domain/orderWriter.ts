@@ -86,7 +86,7 @@ export class OrderWriter {
     valid: { index: number; order: AcceptedOrder }[],
     toDeadLetter: { index: number; reason: string }[],
   ): Promise<{ index: number; order: AcceptedOrder }[]> {
-    let released: Set<string>;
+    let released: Set<AcceptedOrder>;
     try {
       released = await this.ledger.releasedAmong(valid.map((v) => v.order));
     } catch (error) {
@@ -94,9 +94,9 @@ export class OrderWriter {
       return [];
     }
     for (const v of valid) {
-      if (released.has(v.order.orderId)) toDeadLetter.push({ index: v.index, reason: releasedReason });
+      if (released.has(v.order)) toDeadLetter.push({ index: v.index, reason: releasedReason });
     }
-    return valid.filter((v) => !released.has(v.order.orderId));
+    return valid.filter((v) => !released.has(v.order));
   }
 
   /** Each order's decision, counting fresh rejections; undefined (all parked) when the ledger fails. */

@@ -48,8 +48,12 @@ export interface StockLedger {
   accept(order: AcceptedOrder): Promise<void>;
   /** Publishing failed: give the stock back, forget the key, and mark this attempt released. */
   release(order: AcceptedOrder): Promise<void>;
-  /** Which of these orders were released (so a late-arriving copy must not be persisted). */
-  releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<string>>;
+  /**
+   * The attempts among these that were released (so a late-arriving copy must not be persisted),
+   * as the same objects: two attempts of one order id (a retry after a failed publish) can share a
+   * batch, and only the released one may be dropped.
+   */
+  releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<AcceptedOrder>>;
   /** Reservations of the SKU still unsettled after their lease (their API process died). */
   expiredReservations(sku: string, limit: number): Promise<AcceptedOrder[]>;
   /**

@@ -17,6 +17,9 @@ const order = (n: number, userId = `user-${n}`): AcceptedOrder => ({
   acceptedAt: "2026-01-02T03:04:05.678Z",
 });
 
+/** Released markers name the attempt, as in Redis: the order id and when that attempt was made. */
+const attemptOf = (o: AcceptedOrder) => `${o.orderId}@${o.acceptedAt}`;
+
 /** Users whose name starts with "a" live on shard 0, the rest on shard 1. */
 class MemoryOrders implements OrderRepository {
   readonly rows = new Map<string, StoredOrder>();
@@ -60,7 +63,7 @@ function setUp() {
     },
     releasedAmong: async (list) => {
       if (failures.redis) throw new Error("redis down");
-      return new Set(list.filter((o) => released.has(o.orderId)).map((o) => o.orderId));
+      return new Set(list.filter((o) => released.has(attemptOf(o))));
     },
   };
   const soldCounter: SoldCounter = {
@@ -159,7 +162,7 @@ describe("OrderWriter", () => {
   it("dead-letters undecodable messages, released attempts and reused order ids, with the reason", async () => {
     const t = setUp();
     const [released, reused, good] = [order(1), order(2), order(3)];
-    t.released.add(released.orderId);
+    t.released.add(attemptOf(released));
     t.decisions.set(reused.orderId, { status: "conflict" });
     const dispositions = await t.write("{not json", released, reused, good);
     assert.deepEqual(dispositions, ["dead_lettered", "dead_lettered", "dead_lettered", "persisted"]);
@@ -168,6 +171,22 @@ describe("OrderWriter", () => {
       ["not JSON", releasedReason, conflictReason],
     );
     assert.deepEqual([...t.orders.rows.keys()], [good.orderId]);
+  });
+
+  it("stores a retry that shares its batch with the released attempt of the same order id", async () => {
+    // A publish that timed out may still reach Kafka; the client's retry (same user and key, so
+    // the same order id, a later acceptedAt) then lands right behind it, often in one batch.
+    const t = setUp();
+    const failed = order(1);
+    const retry = { ...failed, acceptedAt: "2026-01-02T03:04:07.001Z" };
+    t.released.add(attemptOf(failed));
+
+    assert.deepEqual(await t.write(failed, retry), ["dead_lettered", "persisted"]);
+    assert.deepEqual(t.orders.rows.get(retry.orderId), { ...retry, status: "accepted" });
+    assert.deepEqual(
+      t.deadLettered.map((d) => d.reason),
+      [releasedReason],
+    );
   });
 
   it("parks every valid order when Redis cannot say which were released, but still dead-letters junk", async () => {

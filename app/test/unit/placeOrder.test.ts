@@ -47,7 +47,7 @@ class RecordingLedger implements StockLedger {
     this.calls.push(`release ${order.orderId}`);
   }
   async releasedAmong() {
-    return new Set<string>();
+    return new Set<AcceptedOrder>();
   }
   async expiredReservations() {
     return [];

@@ -158,19 +158,19 @@ export class RedisStockLedger implements StockLedger {
     );
   }
 
-  async releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<string>> {
+  async releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<AcceptedOrder>> {
     // One MGET per SKU rather than one EXISTS per order (a worker batch is mostly one SKU): a
     // SKU's keys share its hash slot, so this holds in cluster mode too.
     const bySku = new Map<string, AcceptedOrder[]>();
     for (const order of orders) bySku.set(order.sku, [...(bySku.get(order.sku) ?? []), order]);
-    const released = new Set<string>();
+    const released = new Set<AcceptedOrder>();
     await this.guard.run(() =>
       Promise.all(
         [...bySku.values()].map(async (group) => {
           const markers = await this.client.mget(group.map(releasedKey));
           markers.forEach((marker, i) => {
             const order = group[i];
-            if (marker !== null && order) released.add(order.orderId);
+            if (marker !== null && order) released.add(order);
           });
         }),
       ),
