@@ -65,13 +65,17 @@ describe("fault accounting", () => {
 
   it("counts an accepted order that never reached MySQL as lost, not as stock held", () => {
     const result = run({
-      purchases: [accepted(1), accepted(2)],
+      purchases: [
+        accepted(1),
+        purchase(2, attempt(900, "503 dependency_unavailable"), attempt(1_000, "202", "o2")),
+      ],
       stored: [row(1)],
       redis: { stock: 8, keysInProgress: 0 },
     });
     assert.equal(result.lost, 1);
     assert.equal(result.strandedUnits, 0, "the lost order's unit is in flight, not stranded");
-    assert.deepEqual(result.failures, ["1 lost"]);
+    // The failure names the order and what its buyer saw, to trace it in the kept app logs.
+    assert.deepEqual(result.failures, ["1 lost (order o2 of u2: 503 dependency_unavailable → 202)"]);
   });
 
   it("counts rows sharing an order id, and rows sharing (user, key), as duplicates", () => {

@@ -106,6 +106,11 @@ function acceptedOrderId(purchase: Purchase): string | undefined {
   return purchase.attempts.find((a) => a.orderId !== undefined)?.orderId;
 }
 
+/** Which order went missing and what its buyer saw, so a failed run in CI can be traced in the logs. */
+function describeLost([orderId, purchase]: [string, Purchase]): string {
+  return `order ${orderId} of ${purchase.userId}: ${purchase.attempts.map((a) => a.outcome).join(" → ")}`;
+}
+
 function extraRows(groups: Map<string, number>): number {
   let extra = 0;
   for (const count of groups.values()) extra += count - 1;
@@ -186,7 +191,9 @@ export function account(input: {
     strandedUnits,
   };
   const failures = [
-    figures.lost > 0 ? `${figures.lost} lost` : "",
+    figures.lost > 0
+      ? `${figures.lost} lost (${lostPurchases.slice(0, 5).map(describeLost).join("; ")})`
+      : "",
     figures.duplicatedById > 0 ? `${figures.duplicatedById} duplicated by order id` : "",
     figures.duplicatedByKey > 0 ? `${figures.duplicatedByKey} duplicated by (user, key)` : "",
     figures.oversoldUnits > 0 ? `${figures.oversoldUnits} units oversold` : "",
