@@ -25,7 +25,7 @@ end
 redis.call('DECRBY', KEYS[1], quantity)
 redis.call('INCRBY', KEYS[3], quantity)
 redis.call('EXPIRE', KEYS[3], ARGV[4])
-redis.call('HSET', KEYS[2], 'orderId', ARGV[1], 'state', 'reserved', 'fingerprint', ARGV[3], 'order', ARGV[8])
+redis.call('HSET', KEYS[2], 'orderId', ARGV[1], 'state', 'reserved', 'fingerprint', ARGV[3], 'order', ARGV[8], 'attempt', ARGV[9])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 local now = redis.call('TIME')
 redis.call('ZADD', KEYS[4], tonumber(now[1]) + tonumber(ARGV[6]), ARGV[7])
@@ -33,10 +33,15 @@ return {'reserved'}
 `);
 
 // Only a reservation still in hand is settled: the API and the sweeper may race, and the
-// first to settle wins (the other's call is a no-op).
-const accept = new LuaScript(`
-local record = redis.call('HMGET', KEYS[1], 'orderId', 'state')
+// first to settle wins (the other's call is a no-op). Every attempt of a key has the same order
+// id, so the attempt (its acceptedAt) is compared too: settling a released attempt must not settle
+// the retry that reserved after it. A record without it predates the field and is matched by id.
+const settleable = (recordKey: number, attemptArg: number) => `
+local record = redis.call('HMGET', KEYS[${recordKey}], 'orderId', 'state', 'attempt')
 if record[1] ~= ARGV[1] or record[2] ~= 'reserved' then return 0 end
+if record[3] and record[3] ~= ARGV[${attemptArg}] then return 0 end`;
+
+const accept = new LuaScript(`${settleable(1, 3)}
 redis.call('HSET', KEYS[1], 'state', 'accepted')
 redis.call('HDEL', KEYS[1], 'order')
 redis.call('ZREM', KEYS[2], ARGV[2])
@@ -47,9 +52,7 @@ return 1
 // of it, so a copy that did reach Kafka despite the failed publish is dead-lettered by the worker,
 // while a later attempt with the same key (same order id) is stored. Counters that a data loss
 // removed are left missing rather than re-created from this one difference.
-const release = new LuaScript(`
-local record = redis.call('HMGET', KEYS[2], 'orderId', 'state')
-if record[1] ~= ARGV[1] or record[2] ~= 'reserved' then return 0 end
+const release = new LuaScript(`${settleable(2, 5)}
 redis.call('DEL', KEYS[2])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[2]) end
 if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('DECRBY', KEYS[4], ARGV[2]) end
@@ -106,6 +109,7 @@ export class RedisStockLedger implements StockLedger {
           this.settings.leaseSeconds,
           leaseMember(o),
           encodeOrderMessage(o),
+          o.acceptedAt,
         ],
       ),
     )) as [string, ...(string | number)[]];
@@ -144,7 +148,11 @@ export class RedisStockLedger implements StockLedger {
 
   async accept(o: AcceptedOrder): Promise<void> {
     await this.guard.run(() =>
-      accept.run(this.client, [idempotencyKey(o), leasesKey(o.sku)], [o.orderId, leaseMember(o)]),
+      accept.run(
+        this.client,
+        [idempotencyKey(o), leasesKey(o.sku)],
+        [o.orderId, leaseMember(o), o.acceptedAt],
+      ),
     );
   }
 
@@ -153,7 +161,7 @@ export class RedisStockLedger implements StockLedger {
       release.run(
         this.client,
         [stockKey(o.sku), idempotencyKey(o), releasedKey(o), boughtKey(o), leasesKey(o.sku)],
-        [o.orderId, o.quantity, this.settings.idempotencySeconds * 2, leaseMember(o)],
+        [o.orderId, o.quantity, this.settings.idempotencySeconds * 2, leaseMember(o), o.acceptedAt],
       ),
     );
   }

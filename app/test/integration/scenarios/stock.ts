@@ -197,6 +197,56 @@ export function stockScenarios(ctx: () => Context): void {
       assert.ok(seconds < 25, `settled after ${seconds.toFixed(1)} s`);
     });
 
+    it("settling an earlier attempt of a key leaves the retry that reserved after it alone", async () => {
+      const c = ctx();
+      const sku = await c.seedSku(5);
+      const user = `retry${randomUUID().slice(0, 8)}`;
+      const key = `retry-${randomUUID()}`;
+      const first = {
+        orderId: orderIdFor(user, key),
+        userId: user,
+        sku,
+        quantity: 1,
+        unitPriceCents: 1_000,
+        idempotencyKey: key,
+        acceptedAt: new Date().toISOString(),
+      };
+      const retry = { ...first, acceptedAt: new Date(Date.now() + 1_000).toISOString() };
+      const guard = new DependencyGuard("redis", { timeoutMs: 2_000 }, new Metrics());
+      const ledger = new RedisStockLedger(c.stack.redis, guard, {
+        idempotencySeconds: 3_600,
+        leaseSeconds: 60,
+      });
+      const record = `fs:{${sku}}:idem:${user}:${key}`;
+      try {
+        await ledger.initStock(sku, 5, false);
+        const reservation = (order: typeof first) => ({ order, fingerprint: "f", perUserLimit: 5 });
+        assert.deepEqual(await ledger.reserve(reservation(first)), { kind: "reserved" });
+        await ledger.release(first); // its publish failed
+        assert.deepEqual(await ledger.reserve(reservation(retry)), { kind: "reserved" });
+
+        // A sweeper or a second release still holding the first attempt: both must be no-ops.
+        await ledger.accept(first);
+        await ledger.release(first);
+        assert.equal(
+          await c.stack.redis.hget(record, "state"),
+          "reserved",
+          "the retry was settled by its predecessor",
+        );
+        assert.equal(await c.stack.redis.get(`fs:{${sku}}:stock`), "4", "the retry's unit was given back");
+
+        await ledger.accept(retry);
+        assert.equal(await c.stack.redis.hget(record, "state"), "accepted");
+        assert.equal(await c.stack.redis.zcard(`fs:{${sku}}:leases`), 0, "a lease is still open");
+        assert.deepEqual(
+          [...(await ledger.releasedAmong([first, retry]))].map((o) => o.acceptedAt),
+          [first.acceptedAt],
+        );
+      } finally {
+        guard.shutdown();
+      }
+    });
+
     it("an accepted order over the stock of record is stored as rejected (sold_out), shown in the history and counted", async () => {
       const c = ctx();
       const sku = await c.seedSku(2);
