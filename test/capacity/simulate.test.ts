@@ -36,6 +36,7 @@ const setup: SimulationSetup = {
   nodeType,
   nodesPerAz: { min: 1, max: 10 },
   otherPods: 0,
+  queueWaitSeconds: 0,
 };
 const sale = (peak: number, rampSeconds = 0): Sale => ({
   baselineReadsPerSecond: 0,
@@ -44,6 +45,7 @@ const sale = (peak: number, rampSeconds = 0): Sale => ({
   peakOrdersPerSecond: 0,
   rampSeconds,
   durationSeconds: 120,
+  expectedOrdersPerSecond: 0,
 });
 
 test("the sale ramps linearly from baseline to peak, then holds", () => {
