@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { declaredSaleProblems } from "../../infra/capacity/args";
 import type { Problem } from "../../infra/lib/problems";
 import { type CapacityProfile, capacityProfilePath, readCapacityProfile } from "../../tools/capacity/profile";
+import { simulationSummary } from "../../tools/capacity/report";
 import { shortfalls, sizingRows } from "../../tools/capacity/sizing";
 import type { StackConfig } from "./types";
 
@@ -22,4 +23,12 @@ export function capacityProblems(config: StackConfig, profile = stackCapacityPro
     value: row.configured,
     allowed: `at least ${row.need} — ${row.what}; ${row.basis}`,
   }));
+}
+
+/**
+ * The API minReplicas to hold through the declared sale window: the least with which the replay
+ * keeps every second within capacity (the sizing check has made sure maxReplicas serves the peak).
+ */
+export function preScaleMinReplicas(config: StackConfig, profile = stackCapacityProfile()): number {
+  return simulationSummary(config, profile).summary.preScaleMinReplicas ?? config.workload.api.maxReplicas;
 }

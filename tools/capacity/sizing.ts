@@ -1,3 +1,4 @@
+import { instanceTypes as pinnedTypes } from "../../infra/lib/pins";
 import { memoryBytes, millicores } from "../../infra/workload/args";
 import type { StackConfig } from "../../stacks/config/types";
 import { instanceTypes, nodesPerAzFor, podsPerNode } from "./nodes";
@@ -13,10 +14,10 @@ import type { CapacityProfile } from "./profile";
  * more than AWS says its family carries.
  */
 export const redisOpsPerShard: Readonly<Record<string, number>> = {
-  "cache.t4g.small": 2_000,
-  "cache.t4g.medium": 20_000,
-  "cache.r7g.large": 20_000,
-  "cache.m7g.large": 20_000,
+  // A small burstable node: the guidance's small-workload bound.
+  [pinnedTypes.redis.dev.value]: 2_000,
+  // A memory-optimized node: where the guidance sends workloads above 20,000 TPS.
+  [pinnedTypes.redis.prod.value]: 20_000,
 };
 
 /**
