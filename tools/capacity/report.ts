@@ -31,6 +31,12 @@ export interface SimulationSummary {
   readonly preScaleMinReplicas: number | null;
   /** What would keep every second within capacity; empty when nothing is over it. */
   readonly fixes: readonly string[];
+  /** The same sale with the declared window's pre-scale in force; null when the stack declares no window. */
+  readonly withPreScale: {
+    readonly minReplicas: number;
+    readonly overloadedSeconds: number;
+    readonly secondsToFullCapacity: number | null;
+  } | null;
 }
 
 /** The plan document's `capacity` key: the declared sale, need against configured, and the replay. */
@@ -75,6 +81,14 @@ export function simulationSummary(
   const setup = simulationSetup(config, profile);
   const result = simulate(sale, setup);
   const { preScaleMinReplicas, fixes } = fixSentences(sale, setup, result);
+  const preScaled = (minReplicas: number) => {
+    const run = simulate(sale, { ...setup, hpa: { ...setup.hpa, minReplicas } });
+    return {
+      minReplicas,
+      overloadedSeconds: run.overloadedSeconds,
+      secondsToFullCapacity: run.secondsToFullCapacity ?? null,
+    };
+  };
   return {
     setup,
     result,
@@ -94,6 +108,9 @@ export function simulationSummary(
       orderQueue: simulateOrderQueue(sale, orderPipeline(config, profile)),
       preScaleMinReplicas,
       fixes,
+      withPreScale: config.capacity.saleWindow
+        ? preScaled(preScaleMinReplicas ?? setup.hpa.maxReplicas)
+        : null,
     },
   };
 }
@@ -121,6 +138,11 @@ export function simulationLines(s: SimulationSummary): string[] {
     `peak: ${s.peakPods} API pods, ${s.peakNodes} nodes`,
     `order worker: at most ${int(s.orderQueue.peakBacklog)} accepted orders wait in Kafka, the longest ${s.orderQueue.longestWaitSeconds} s`,
     ...s.fixes.map((fix) => `fix: ${fix}`),
+    ...(s.withPreScale
+      ? [
+          `with the sale window's pre-scale to ${s.withPreScale.minReplicas} API pods: ${s.withPreScale.overloadedSeconds} s over capacity`,
+        ]
+      : []),
   ];
 }
 
