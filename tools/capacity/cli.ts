@@ -101,7 +101,7 @@ async function capacity(argv: readonly string[]): Promise<number> {
   const config = resolveStackConfig(flags.stack, settings.config);
   const sale = saleFromFlags(flags, declaredSale(config));
   const profile = readCapacityProfile(join(root, capacityProfilePath));
-  const { setup, result, summary } = simulationSummary(config, profile, sale);
+  const { setup, result, preScaled, summary } = simulationSummary(config, profile, sale);
   const node = allocatable(setup.nodeType);
   const out = flags.out ?? join(root, "bench", "results", `capacity-${flags.stack}.svg`);
   mkdirSync(dirname(out), { recursive: true });
@@ -110,6 +110,7 @@ async function capacity(argv: readonly string[]): Promise<number> {
     renderSimulationChart(
       `${flags.stack}: ${int(sale.peakReadsPerSecond)} reads/s + ${int(sale.peakOrdersPerSecond)} orders/s, ${sale.rampSeconds} s ramp`,
       result,
+      preScaled,
     ),
   );
 

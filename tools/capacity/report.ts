@@ -13,16 +13,8 @@ import {
 import { farAbove, farAboveFactor, headroomPercent, type SizingRow, sizingRows } from "./sizing";
 
 /** The sale replayed against the stack's autoscaling, as the plan and `npm run capacity` report it. */
-export interface SimulationSummary {
+export interface SimulationSummary extends Omit<SimulationResult, "samples" | "secondsToFullCapacity"> {
   readonly secondsToFullCapacity: number | null;
-  readonly overloadedSeconds: number;
-  readonly servedLateReads: number;
-  readonly servedLateOrders: number;
-  readonly longestWaitSeconds: number;
-  readonly shedReads: number;
-  readonly shedOrders: number;
-  readonly peakPods: number;
-  readonly peakNodes: number;
   readonly podReadySeconds: number;
   readonly nodeProvisioningSeconds: number;
   readonly queueWaitSeconds: number;
@@ -77,39 +69,40 @@ export function simulationSummary(
   config: StackConfig,
   profile: CapacityProfile,
   sale: Sale = declaredSale(config),
-): { summary: SimulationSummary; result: SimulationResult; setup: SimulationSetup } {
+): {
+  summary: SimulationSummary;
+  result: SimulationResult;
+  /** The same sale with the declared window's pre-scale in force. */
+  preScaled?: { readonly minReplicas: number; readonly result: SimulationResult };
+  setup: SimulationSetup;
+} {
   const setup = simulationSetup(config, profile);
   const result = simulate(sale, setup);
   const { preScaleMinReplicas, fixes } = fixSentences(sale, setup, result);
-  const preScaled = (minReplicas: number) => {
-    const run = simulate(sale, { ...setup, hpa: { ...setup.hpa, minReplicas } });
-    return {
-      minReplicas,
-      overloadedSeconds: run.overloadedSeconds,
-      secondsToFullCapacity: run.secondsToFullCapacity ?? null,
-    };
-  };
+  const minReplicas = preScaleMinReplicas ?? setup.hpa.maxReplicas;
+  const preScaled = config.capacity.saleWindow
+    ? { minReplicas, result: simulate(sale, { ...setup, hpa: { ...setup.hpa, minReplicas } }) }
+    : undefined;
+  const { samples: _samples, ...figures } = result;
   return {
     setup,
     result,
+    preScaled,
     summary: {
+      ...figures,
       secondsToFullCapacity: result.secondsToFullCapacity ?? null,
-      overloadedSeconds: result.overloadedSeconds,
-      servedLateReads: result.servedLateReads,
-      servedLateOrders: result.servedLateOrders,
-      longestWaitSeconds: result.longestWaitSeconds,
-      shedReads: result.shedReads,
-      shedOrders: result.shedOrders,
-      peakPods: result.peakPods,
-      peakNodes: result.peakNodes,
       podReadySeconds: setup.podReadySeconds,
       nodeProvisioningSeconds: setup.nodeType.provisioningSeconds,
       queueWaitSeconds: setup.queueWaitSeconds,
       orderQueue: simulateOrderQueue(sale, orderPipeline(config, profile)),
       preScaleMinReplicas,
       fixes,
-      withPreScale: config.capacity.saleWindow
-        ? preScaled(preScaleMinReplicas ?? setup.hpa.maxReplicas)
+      withPreScale: preScaled
+        ? {
+            minReplicas,
+            overloadedSeconds: preScaled.result.overloadedSeconds,
+            secondsToFullCapacity: preScaled.result.secondsToFullCapacity ?? null,
+          }
         : null,
     },
   };
