@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { images } from "../lib/pins";
+import { restrictedContainerSecurity } from "../lib/podSecurity";
 import type { SaleWindow } from "./args";
 
 const token = "crest:capacity:PreScale";
@@ -151,15 +152,7 @@ export class PreScale extends pulumi.ComponentResource {
             requests: { cpu: "50m", memory: "64Mi" },
             limits: { cpu: "200m", memory: "128Mi" },
           },
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: nonRootUid,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: restrictedContainerSecurity(nonRootUid),
           volumeMounts: [
             { name: "api-token", mountPath: serviceAccountDir, readOnly: true },
             { name: "tmp", mountPath: "/tmp" },

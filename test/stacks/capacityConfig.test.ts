@@ -5,19 +5,20 @@ import { devConfig, prodConfig, sectionProblems } from "../support/stackConfig";
 
 const profileSource = "bench/results/2026-11-23T12-22-47Z.json";
 
-test("each tier declares a sale its own sizes serve: dev small, prod at tens of thousands of requests per second", () => {
+test("each tier declares a sale: prod at tens of thousands of requests per second within a minute, dev smaller", () => {
   const prod = resolveStackConfig("test", prodConfig).capacity;
-  assert.deepEqual(prod, {
-    peakReadsPerSecond: 20_000,
-    peakOrderAttemptsPerSecond: 5_000,
-    expectedOrdersPerSecond: 500,
-    baselineReadsPerSecond: 200,
-    baselineOrderAttemptsPerSecond: 20,
-    rampSeconds: 30,
-    durationSeconds: 300,
-  });
   const dev = resolveStackConfig("test", devConfig).capacity;
-  assert.equal(dev.peakReadsPerSecond, 1_000);
+  assert.ok(prod.peakReadsPerSecond + prod.peakOrderAttemptsPerSecond >= 10_000);
+  assert.ok(prod.rampSeconds <= 60);
+  for (const key of [
+    "peakReadsPerSecond",
+    "peakOrderAttemptsPerSecond",
+    "expectedOrdersPerSecond",
+  ] as const) {
+    assert.ok(dev[key] < prod[key], key);
+  }
+  // A window is the stack's own: no tier schedules a sale.
+  assert.equal(prod.saleWindow, undefined);
   assert.equal(dev.saleWindow, undefined);
 });
 
