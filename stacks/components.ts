@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import type { PreScaleArgs } from "../infra/capacity/preScale";
 import type { CdnArgs } from "../infra/cdn";
 import { type EksClusterArgs, instanceArchitecture } from "../infra/cluster/args";
 import type { KafkaClusterArgs } from "../infra/kafka";
@@ -9,6 +10,7 @@ import type { NetworkArgs } from "../infra/network";
 import type { RedisClusterArgs } from "../infra/redis";
 import type { TieredStorageArgs } from "../infra/storage";
 import type { WorkloadArgs } from "../infra/workload";
+import { preScaleMinReplicas } from "./config/capacity";
 import type { StackConfig } from "./config/types";
 
 /**
@@ -204,5 +206,24 @@ export function workloadArgs(
     dataStorePorts: [...dataStorePorts],
     ...wiring,
     protect: config.protect,
+  };
+}
+
+/**
+ * The scheduled pre-scale of the API before the declared sale window, or undefined when the stack
+ * declares none. The workload names each mode's HPA after the mode, so the API's is `api`.
+ */
+export function preScaleArgs(
+  config: StackConfig,
+  wiring: Pick<PreScaleArgs, "namespace" | "kubernetesProvider">,
+): PreScaleArgs | undefined {
+  const window = config.capacity.saleWindow;
+  if (!window) return undefined;
+  return {
+    ...wiring,
+    autoscalerName: "api",
+    preScaleMinReplicas: preScaleMinReplicas(config),
+    restoreMinReplicas: config.workload.api.minReplicas,
+    window,
   };
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PreScale } from "../infra/capacity/preScale";
 import { Cdn } from "../infra/cdn";
 import { EksCluster, serviceAccountRole } from "../infra/cluster";
 import { KafkaCluster } from "../infra/kafka";
@@ -19,6 +20,7 @@ import {
   loadBalancerArgs,
   mysqlArgs,
   networkArgs,
+  preScaleArgs,
   redisArgs,
   storageArgs,
   workloadArgs,
@@ -150,6 +152,12 @@ export function definePlatform(config: StackConfig) {
     },
     providers,
   );
+
+  const preScale = preScaleArgs(config, {
+    namespace: workload.namespace,
+    kubernetesProvider: cluster.kubernetesProvider,
+  });
+  if (preScale) new PreScale(`${prefix}-pre-scale`, preScale, { ...providers, dependsOn: [workload] });
 
   return {
     tier: config.tier,

@@ -160,6 +160,18 @@ export const amiTypes = {
   ),
 } as const;
 
+/**
+ * Images the stack runs that it does not build. kubectl: the Kubernetes project's own image
+ * (registry.k8s.io/kubectl, published since v1.28; distroless, no shell), at the newest minor Crest
+ * runs (kubectl works with a control plane one minor either side), by tag and digest as published.
+ */
+export const images = {
+  kubectl: pin(
+    "registry.k8s.io/kubectl:v1.36.3@sha256:6e4fce3c83651edb91b74bc67701c5cd263dd8aa3cd4254b1798d6425a5ab789",
+    "https://explore.ggcr.dev/?repo=registry.k8s.io%2Fkubectl",
+  ),
+} as const;
+
 /** TLS policies and protocol names of the edge and the databases. */
 export const tls = {
   /** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only. */
@@ -250,6 +262,7 @@ export function externalPins(): PinRow[] {
       ),
     ),
     ...entries(amiTypes).map(([arch, p]) => row(`EKS AMI type (${arch})`, p)),
+    row("kubectl image (the sale window's pre-scale CronJobs)", images.kubectl),
     ...entries(tls).map(([name, p]) => row(tlsLabels[name], p)),
     row("WAF managed rule groups (CloudFront web ACL)", wafManagedRuleGroups),
   ];

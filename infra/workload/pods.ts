@@ -3,6 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { defaultSecretsDir } from "../../app/src/adapters/secrets";
 import { defaultConfigPath } from "../../app/src/config/loadConfig";
+import { restrictedContainerSecurity } from "../lib/podSecurity";
 import type { DeploymentSizeArgs, WorkloadMode } from "./args";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -58,16 +59,7 @@ export function appContainer(parts: PodParts, options: ContainerOptions): Contai
       requests: { cpu: options.resources.cpu.request, memory: options.resources.memory.request },
       limits: { cpu: options.resources.cpu.limit, memory: options.resources.memory.limit },
     },
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: appUid,
-      runAsGroup: appUid,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    },
+    securityContext: restrictedContainerSecurity(appUid),
     volumeMounts: [
       { name: "runtime-config", mountPath: dirname(defaultConfigPath), readOnly: true },
       { name: "secrets", mountPath: defaultSecretsDir, readOnly: true },

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Problem } from "../../infra/lib/problems";
 import { pathText, valueAt } from "../../infra/lib/schema";
+import { capacityProblems } from "./capacity";
 import {
   componentProblems,
   crossFieldProblems,
@@ -56,6 +57,8 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
         ...wechatProblems(config),
       ]),
     );
+    // Sizing needs every other setting sound: a bad size elsewhere is reported first, on its own.
+    if (problems.length === 0) problems.push(...capacityProblems(config));
     if (problems.length === 0) return config;
   }
   throw new StackConfigError(stack, problems);
@@ -157,6 +160,7 @@ function applyTierDefaults(stack: string, input: StackConfigInput): StackConfig 
     workload: withDefaults(defaults.workload, input.workload),
     edge: withDefaults(defaults.edge, input.edge),
     wechat: withDefaults(defaults.wechat, input.wechat),
+    capacity: withDefaults(defaults.capacity, input.capacity),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { declaredSaleSchema } from "../../infra/capacity/args";
 import { cdnSettingsSchema } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
 import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/args";
@@ -113,6 +114,7 @@ export const componentSettingsSchemas = {
   kafka: kafkaClusterSettingsSchema,
   storage: storageSettingsSchema,
   edge: edgeSettingsSchema,
+  capacity: declaredSaleSchema,
 } as const;
 
 export const mysqlSchema = settable(
@@ -223,6 +225,21 @@ export const edgeSchema = z.strictObject(
   allowed("a map with at least domainName and hostedZoneId"),
 );
 
+export const capacitySchema = settable(
+  declaredSaleSchema.shape,
+  [
+    "peakReadsPerSecond",
+    "peakOrderAttemptsPerSecond",
+    "expectedOrdersPerSecond",
+    "baselineReadsPerSecond",
+    "baselineOrderAttemptsPerSecond",
+    "rampSeconds",
+    "durationSeconds",
+    "saleWindow",
+  ],
+  "declared flash-sale load settings",
+);
+
 export const wechatSchema = z.strictObject(
   {
     appId: z
@@ -263,6 +280,11 @@ export const stackConfigSchema = z.strictObject({
   workload: workloadSchema.optional().describe("The app's API and order worker on the cluster."),
   edge: edgeSchema.describe("The public edge: CloudFront, WAF and the load balancer behind it."),
   wechat: wechatSchema.describe("The WeChat mini-program the API signs users in for."),
+  capacity: capacitySchema
+    .optional()
+    .describe(
+      "The flash sale the stack must survive: the plan checks the sizes against its peak (exit 2 when a maximum is too small) and simulates its ramp.",
+    ),
 });
 
 /** What a stack file holds, before tier defaults are applied. */

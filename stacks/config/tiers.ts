@@ -1,3 +1,4 @@
+import type { DeclaredSale } from "../../infra/capacity/args";
 import { defaultKubernetesVersion, instanceTypes } from "../../infra/lib/pins";
 import type { Tier } from "./schema";
 import type {
@@ -53,6 +54,8 @@ export interface TierDefaults {
   readonly workload: WorkloadSettings;
   readonly edge: Omit<EdgeSettings, "domainName" | "hostedZoneId">;
   readonly wechat: Omit<WechatSettings, "appId">;
+  /** The sale each tier is sized for; a sale window is the stack's own (it has no default). */
+  readonly capacity: Omit<DeclaredSale, "saleWindow">;
   readonly rules: TierRules;
 }
 
@@ -118,6 +121,16 @@ const prod: TierDefaults = {
   },
   edge: { rateLimitPerIp: 2000, priceClass: "PriceClass_All", accessLogRetentionDays: 365 },
   wechat: { apiBaseUrl: "https://api.weixin.qq.com" },
+  // The seeds' order of magnitude: tens of thousands of requests per second within half a minute.
+  capacity: {
+    peakReadsPerSecond: 20_000,
+    peakOrderAttemptsPerSecond: 5_000,
+    expectedOrdersPerSecond: 500,
+    baselineReadsPerSecond: 200,
+    baselineOrderAttemptsPerSecond: 20,
+    rampSeconds: 30,
+    durationSeconds: 300,
+  },
   rules: {
     minAvailabilityZones: 3,
     floors: {
@@ -197,6 +210,16 @@ const dev: TierDefaults = {
     },
   },
   edge: { ...prod.edge, rateLimitPerIp: 1000, priceClass: "PriceClass_100", accessLogRetentionDays: 30 },
+  // A rehearsal of the sale's shape at a size dev's few pods carry.
+  capacity: {
+    peakReadsPerSecond: 1_000,
+    peakOrderAttemptsPerSecond: 200,
+    expectedOrdersPerSecond: 20,
+    baselineReadsPerSecond: 10,
+    baselineOrderAttemptsPerSecond: 1,
+    rampSeconds: 60,
+    durationSeconds: 300,
+  },
   rules: {
     minAvailabilityZones: 2,
     floors: {

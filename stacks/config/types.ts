@@ -1,3 +1,4 @@
+import type { DeclaredSale } from "../../infra/capacity/args";
 import type { PriceClass } from "../../infra/cdn/args";
 import type { EksClusterArgs } from "../../infra/cluster/args";
 import type { KafkaClusterArgs } from "../../infra/kafka";
@@ -107,4 +108,6 @@ export interface StackConfig {
   readonly workload: WorkloadSettings;
   readonly edge: EdgeSettings;
   readonly wechat: WechatSettings;
+  /** The declared flash sale; its window (pre-scale schedule) only when the stack sets one. */
+  readonly capacity: DeclaredSale;
 }

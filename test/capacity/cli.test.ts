@@ -15,7 +15,14 @@ function capacity(args: readonly string[]) {
 
 const cases: { args: string[]; message: string }[] = [
   { args: ["--peak-rps", "100"], message: "--stack: missing" },
-  { args: ["--stack", "prod"], message: '--peak-rps: got ""; allowed: a whole number from 0 to 10000000' },
+  {
+    args: ["--stack", "prod", "--peak-rps", ""],
+    message: '--peak-rps: got ""; allowed: a whole number from 0 to 10000000',
+  },
+  {
+    args: ["--stack", "prod", "--expected-orders", "6000"],
+    message: "--expected-orders: got 6000; allowed: at most --peak-orders (5000)",
+  },
   {
     args: ["--stack", "prod", "--peak-rps", "lots"],
     message: '--peak-rps: got "lots"; allowed: a whole number',
@@ -44,13 +51,14 @@ for (const { args, message } of cases) {
   });
 }
 
-test("capacity for prod prints the figures and writes the chart", () => {
+test("capacity for prod replays its declared sale, prints the figures and writes the chart", () => {
   const out = join(mkdtempSync(join(tmpdir(), "crest-capacity-")), "prod.svg");
-  const args = ["--stack", "prod", "--peak-rps", "20000", "--peak-orders", "5000", "--baseline-rps", "200"];
-  const run = capacity([...args, "--out", out]);
+  const run = capacity(["--stack", "prod", "--out", out]);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /time to full capacity: \d+ s/);
-  assert.match(run.stdout, /fix: pre-scale minReplicas to \d+ before the sale/);
+  assert.match(run.stdout, /shed after waiting 60 s: [\d,]+ reads/);
+  assert.match(run.stdout, /order worker: at most [\d,]+ accepted orders wait in Kafka/);
+  assert.match(run.stdout, /fix: pre-scale: hold minReplicas at \d+ from before the sale/);
   assert.ok(existsSync(out));
   assert.match(readFileSync(out, "utf8"), /^<svg [^>]*>[\s\S]*<polyline/);
 });

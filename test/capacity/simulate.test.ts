@@ -5,7 +5,14 @@ import { root } from "../../tools/bench/planTiming";
 import { instanceTypes } from "../../tools/capacity/nodes";
 import { readCapacityProfile } from "../../tools/capacity/profile";
 import { apiHpaSettings, podReadySeconds, simulationSetup } from "../../tools/capacity/setup";
-import { demandAt, fixesFor, type Sale, type SimulationSetup, simulate } from "../../tools/capacity/simulate";
+import {
+  demandAt,
+  fixesFor,
+  type Sale,
+  type SimulationSetup,
+  simulate,
+  simulateOrderQueue,
+} from "../../tools/capacity/simulate";
 import { readStackSettings } from "../../tools/plan/project";
 
 const nodeType = instanceTypes["m7g.xlarge"];
@@ -36,6 +43,7 @@ const setup: SimulationSetup = {
   nodeType,
   nodesPerAz: { min: 1, max: 10 },
   otherPods: 0,
+  queueWaitSeconds: 0,
 };
 const sale = (peak: number, rampSeconds = 0): Sale => ({
   baselineReadsPerSecond: 0,
@@ -44,6 +52,7 @@ const sale = (peak: number, rampSeconds = 0): Sale => ({
   peakOrdersPerSecond: 0,
   rampSeconds,
   durationSeconds: 120,
+  expectedOrdersPerSecond: 0,
 });
 
 test("the sale ramps linearly from baseline to peak, then holds", () => {
@@ -89,6 +98,59 @@ test("the pre-scale fix is the least minReplicas that sheds nothing", () => {
   const withMin = (minReplicas: number) => simulate(s, { ...setup, hpa: { ...setup.hpa, minReplicas } });
   assert.equal(withMin(6).shedReads, 0);
   assert.ok(withMin(5).shedReads > 0);
+});
+
+test("requests over capacity wait in the queue first in first out, and what waits past the end is shed", () => {
+  // Two pods held at two (min = max): 2000 reads/s of capacity against 2500 for 4 s (t = 0..3).
+  const fixed = { ...setup, hpa: { ...setup.hpa, minReplicas: 2, maxReplicas: 2 } };
+  const step = { ...sale(2500), durationSeconds: 3 };
+  // By hand: t0 serves 2000 of its own, 500 wait; t1 serves those 500 late and 1500 of its own, 1000
+  // wait; t2: 1000 late, 1000 own, 1500 wait; t3: 1500 late, 500 own, 2000 left when the sale ends.
+  const queued = simulate(step, { ...fixed, queueWaitSeconds: 60 });
+  assert.equal(queued.overloadedSeconds, 4);
+  assert.equal(queued.servedLateReads, 500 + 1000 + 1500);
+  assert.equal(queued.longestWaitSeconds, 1);
+  assert.equal(queued.shedReads, 2000);
+  // No wait: each second's excess is shed at once, nothing is served late.
+  const shedAtOnce = simulate(step, fixed);
+  assert.equal(shedAtOnce.servedLateReads, 0);
+  assert.equal(shedAtOnce.shedReads, 4 * 500);
+});
+
+test("requests that wait longer than the queue's wait are shed, and the wait bounds every served request's", () => {
+  const fixed = { ...setup, hpa: { ...setup.hpa, minReplicas: 2, maxReplicas: 2 } };
+  const long = { ...sale(3000), durationSeconds: 30 };
+  const arrived = 31 * 3000;
+  for (const queueWaitSeconds of [0, 2, 10]) {
+    const r = simulate(long, { ...fixed, queueWaitSeconds });
+    assert.ok(r.longestWaitSeconds <= queueWaitSeconds, `wait ${queueWaitSeconds}: ${r.longestWaitSeconds}`);
+    // Capacity serves 2000 every second; what it does not serve is shed, late or not.
+    assert.equal(r.shedReads, arrived - 31 * 2000, `wait ${queueWaitSeconds}`);
+  }
+});
+
+test("the order worker drains the successful orders at its pods' partitions; a slower drain builds a backlog", () => {
+  const orders: Sale = {
+    ...sale(0),
+    peakOrdersPerSecond: 1000,
+    expectedOrdersPerSecond: 500,
+    durationSeconds: 9,
+  };
+  // 500 orders/s in, 1 pod × 300/s out: 200 more each of 10 s → 2000 waiting, the last for ceil(2000 / 300) = 7 s.
+  assert.deepEqual(
+    simulateOrderQueue(orders, { workerPods: 1, partitions: 4, ordersPerSecondPerPartition: 300 }),
+    { peakBacklog: 2000, longestWaitSeconds: 7 },
+  );
+  // Two pods drain 600/s: nothing waits. Pods beyond the partitions add nothing.
+  assert.deepEqual(
+    simulateOrderQueue(orders, { workerPods: 2, partitions: 4, ordersPerSecondPerPartition: 300 }),
+    { peakBacklog: 0, longestWaitSeconds: 0 },
+  );
+  assert.equal(
+    simulateOrderQueue(orders, { workerPods: 8, partitions: 1, ordersPerSecondPerPartition: 300 })
+      .peakBacklog,
+    2000,
+  );
 });
 
 test("nodes are added when pods are pending, after the provisioning time", () => {

@@ -62,6 +62,7 @@ for (const [stack, run, azs, nats] of [
       "violations",
       "summary",
       "passes",
+      "capacity",
     ]);
     assert.equal(doc.stack, stack);
     assert.equal(doc.project, "crest");
@@ -142,7 +143,7 @@ test("bad config exits 2 with one line per problem and writes nothing", async ()
   const lines = result.stderr.trimEnd().split("\n");
   assert.deepEqual(lines.slice(0, 2), [
     'stack "broken" has 3 config problems:',
-    'crest:colour: got "blue"; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network, mysql, redis, kafka, storage, cluster, workload, edge, wechat',
+    'crest:colour: got "blue"; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network, mysql, redis, kafka, storage, cluster, workload, edge, wechat, capacity',
   ]);
   assert.match(
     lines[2] ?? "",

@@ -31,7 +31,7 @@ test("dev overrides only size and redundancy", () => {
 
 test("an unknown key is named with the keys that exist", () => {
   assert.deepEqual(problems({ "crest:netwrok": "{}" }), [
-    "crest:netwrok: got {}; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network, mysql, redis, kafka, storage, cluster, workload, edge, wechat",
+    "crest:netwrok: got {}; allowed: no such key; known keys here: tier, region, accountId, owner, costCenter, network, mysql, redis, kafka, storage, cluster, workload, edge, wechat, capacity",
   ]);
   assert.deepEqual(problems(network({ vpcCidr: "10.40.0.0/16", nat: "single" })), [
     'crest:network.nat: got "single"; allowed: no such key; known keys here: availabilityZones, vpcCidr, natGateways, flowLogRetentionDays',

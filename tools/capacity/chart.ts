@@ -10,8 +10,12 @@ function polyline(points: readonly [number, number][], stroke: string): string {
   return `<polyline points="${path}" fill="none" stroke="${stroke}" stroke-width="2"/>`;
 }
 
-/** Demand against the Ready pods' capacity over the sale, in requests per second. */
-export function renderSimulationChart(title: string, result: SimulationResult): string {
+/** Demand against the Ready pods' capacity over the sale, in requests per second; `preScaled` adds the same sale with the pre-scale in force. */
+export function renderSimulationChart(
+  title: string,
+  result: SimulationResult,
+  preScaled?: { readonly minReplicas: number; readonly result: SimulationResult },
+): string {
   const { samples } = result;
   const last = samples[samples.length - 1]?.t ?? 1;
   const max = Math.max(...samples.map((s) => Math.max(s.demand, s.capacity)), 1);
@@ -21,7 +25,10 @@ export function renderSimulationChart(title: string, result: SimulationResult): 
     panelTitle(box, title),
     ...legend(box.x, box.y - 24, [
       { label: "demand", color: colors.target },
-      { label: "capacity", color: colors.app },
+      { label: "capacity (HPA alone)", color: colors.app },
+      ...(preScaled
+        ? [{ label: `capacity (pre-scaled to ${preScaled.minReplicas})`, color: colors.met }]
+        : []),
     ]),
     ...axis.svg,
     line(box.x, box.y + box.height, box.x + box.width, box.y + box.height, colors.axis),
@@ -36,6 +43,14 @@ export function renderSimulationChart(title: string, result: SimulationResult): 
       samples.map((s) => [x(s.t), axis.y(s.capacity)]),
       colors.app,
     ),
+    ...(preScaled
+      ? [
+          polyline(
+            preScaled.result.samples.map((s) => [x(s.t), axis.y(Math.min(s.capacity, max))]),
+            colors.met,
+          ),
+        ]
+      : []),
     text(
       box.x,
       box.y + box.height + 40,

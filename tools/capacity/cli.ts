@@ -8,58 +8,74 @@ import { renderSimulationChart } from "./chart";
 import { hpaSyncSeconds } from "./hpa";
 import { allocatable, podsPerNode } from "./nodes";
 import { capacityProfilePath, readCapacityProfile } from "./profile";
-import { simulationSetup } from "./setup";
-import { fixesFor, type Sale, simulate } from "./simulate";
+import { simulationLines, simulationSummary } from "./report";
+import { declaredSale } from "./setup";
+import type { Sale } from "./simulate";
 
-export const usage = `usage: npm run capacity -- --stack <name> --peak-rps <n> [options]
-  --stack <name>             stack whose Pulumi.<name>.yaml settings are simulated
-  --peak-rps <n>             cached reads per second at the sale's peak (required)
-  --peak-orders <n>          order attempts per second at the peak (default 0)
-  --baseline-rps <n>         reads per second before the sale (default 0)
-  --baseline-orders <n>      order attempts per second before the sale (default 0)
-  --ramp-seconds <n>         seconds from baseline to peak (default 30)
-  --duration-seconds <n>     seconds the peak lasts (default 300)
+export const usage = `usage: npm run capacity -- --stack <name> [options]
+  --stack <name>             stack whose Pulumi.<name>.yaml settings and declared sale (crest:capacity) are simulated
+  --peak-rps <n>             cached reads per second at the sale's peak (default: the declared sale's)
+  --peak-orders <n>          order attempts per second at the peak (default: declared)
+  --expected-orders <n>      orders per second that succeed at the peak (default: declared)
+  --baseline-rps <n>         reads per second before the sale (default: declared)
+  --baseline-orders <n>      order attempts per second before the sale (default: declared)
+  --ramp-seconds <n>         seconds from baseline to peak (default: declared)
+  --duration-seconds <n>     seconds the peak lasts (default: declared)
   --out <file.svg>           chart (default bench/results/capacity-<stack>.svg)`;
 
 const flagSpec = {
   stack: { type: "string" },
   "peak-rps": { type: "string" },
-  "peak-orders": { type: "string", default: "0" },
-  "baseline-rps": { type: "string", default: "0" },
-  "baseline-orders": { type: "string", default: "0" },
-  "ramp-seconds": { type: "string", default: "30" },
-  "duration-seconds": { type: "string", default: "300" },
+  "peak-orders": { type: "string" },
+  "expected-orders": { type: "string" },
+  "baseline-rps": { type: "string" },
+  "baseline-orders": { type: "string" },
+  "ramp-seconds": { type: "string" },
+  "duration-seconds": { type: "string" },
   out: { type: "string" },
 } as const;
 
-function count(flag: string, value: string | undefined, max: number): number {
+function count(flag: string, value: string | undefined, declared: number, max: number): number {
+  if (value === undefined) return declared;
   const n = Number(value);
-  if (value === undefined || !/^\d+$/.test(value) || n > max) {
-    throw new UsageError(`--${flag}: got "${value ?? ""}"; allowed: a whole number from 0 to ${max}`);
+  if (!/^\d+$/.test(value) || n > max) {
+    throw new UsageError(`--${flag}: got "${value}"; allowed: a whole number from 0 to ${max}`);
   }
   return n;
 }
 
-/** The sale the flags declare; bad values are usage errors naming the flag. */
-export function saleFromFlags(flags: Record<string, string | undefined>): Sale {
+/** The declared sale with the flags laid over it; bad values are usage errors naming the flag. */
+export function saleFromFlags(flags: Record<string, string | undefined>, declared: Sale): Sale {
   const sale: Sale = {
-    peakReadsPerSecond: count("peak-rps", flags["peak-rps"], 10_000_000),
-    peakOrdersPerSecond: count("peak-orders", flags["peak-orders"], 10_000_000),
-    baselineReadsPerSecond: count("baseline-rps", flags["baseline-rps"], 10_000_000),
-    baselineOrdersPerSecond: count("baseline-orders", flags["baseline-orders"], 10_000_000),
-    rampSeconds: count("ramp-seconds", flags["ramp-seconds"], 3600),
-    durationSeconds: count("duration-seconds", flags["duration-seconds"], 86_400),
+    peakReadsPerSecond: count("peak-rps", flags["peak-rps"], declared.peakReadsPerSecond, 10_000_000),
+    peakOrdersPerSecond: count("peak-orders", flags["peak-orders"], declared.peakOrdersPerSecond, 10_000_000),
+    expectedOrdersPerSecond: count(
+      "expected-orders",
+      flags["expected-orders"],
+      declared.expectedOrdersPerSecond,
+      10_000_000,
+    ),
+    baselineReadsPerSecond: count(
+      "baseline-rps",
+      flags["baseline-rps"],
+      declared.baselineReadsPerSecond,
+      10_000_000,
+    ),
+    baselineOrdersPerSecond: count(
+      "baseline-orders",
+      flags["baseline-orders"],
+      declared.baselineOrdersPerSecond,
+      10_000_000,
+    ),
+    rampSeconds: count("ramp-seconds", flags["ramp-seconds"], declared.rampSeconds, 3600),
+    durationSeconds: count("duration-seconds", flags["duration-seconds"], declared.durationSeconds, 86_400),
   };
-  if (sale.baselineReadsPerSecond > sale.peakReadsPerSecond) {
-    throw new UsageError(
-      `--baseline-rps: got ${sale.baselineReadsPerSecond}; allowed: at most --peak-rps (${sale.peakReadsPerSecond})`,
-    );
-  }
-  if (sale.baselineOrdersPerSecond > sale.peakOrdersPerSecond) {
-    throw new UsageError(
-      `--baseline-orders: got ${sale.baselineOrdersPerSecond}; allowed: at most --peak-orders (${sale.peakOrdersPerSecond})`,
-    );
-  }
+  const atMost = (flag: string, value: number, limit: string, max: number) => {
+    if (value > max) throw new UsageError(`--${flag}: got ${value}; allowed: at most --${limit} (${max})`);
+  };
+  atMost("baseline-rps", sale.baselineReadsPerSecond, "peak-rps", sale.peakReadsPerSecond);
+  atMost("baseline-orders", sale.baselineOrdersPerSecond, "peak-orders", sale.peakOrdersPerSecond);
+  atMost("expected-orders", sale.expectedOrdersPerSecond, "peak-orders", sale.peakOrdersPerSecond);
   if (sale.peakReadsPerSecond + sale.peakOrdersPerSecond === 0) {
     throw new UsageError(
       `--peak-rps: got 0 with --peak-orders 0; allowed: a sale with some load at its peak`,
@@ -75,7 +91,6 @@ const perSecond = (n: number) => Math.floor(n).toLocaleString("en-US");
 async function capacity(argv: readonly string[]): Promise<number> {
   const flags = parseFlags(argv, flagSpec);
   if (!flags.stack) throw new UsageError(`--stack: missing; allowed: the name of a Pulumi.<name>.yaml`);
-  const sale = saleFromFlags(flags);
   let settings: ReturnType<typeof readStackSettings>;
   try {
     settings = readStackSettings(root, flags.stack);
@@ -84,9 +99,9 @@ async function capacity(argv: readonly string[]): Promise<number> {
     throw error;
   }
   const config = resolveStackConfig(flags.stack, settings.config);
+  const sale = saleFromFlags(flags, declaredSale(config));
   const profile = readCapacityProfile(join(root, capacityProfilePath));
-  const setup = simulationSetup(config, profile);
-  const result = simulate(sale, setup);
+  const { setup, result, preScaled, summary } = simulationSummary(config, profile, sale);
   const node = allocatable(setup.nodeType);
   const out = flags.out ?? join(root, "bench", "results", `capacity-${flags.stack}.svg`);
   mkdirSync(dirname(out), { recursive: true });
@@ -95,36 +110,18 @@ async function capacity(argv: readonly string[]): Promise<number> {
     renderSimulationChart(
       `${flags.stack}: ${int(sale.peakReadsPerSecond)} reads/s + ${int(sale.peakOrdersPerSecond)} orders/s, ${sale.rampSeconds} s ramp`,
       result,
+      preScaled,
     ),
   );
 
   const lines = [
     `capacity simulation, stack ${flags.stack} (profile ${profile.source}, measured ${profile.measuredAt} on ${profile.machine.cpuModel} × ${profile.machine.cores})`,
     `  per API pod at ${setup.pod.millicores}m: ${perSecond((profile.cachedReadsPerCpuSecond * setup.pod.millicores) / 1000)} cached reads/s or ${perSecond((profile.orderAttemptsPerCpuSecond * setup.pod.millicores) / 1000)} order attempts/s`,
-    `  node ${config.cluster.nodeInstanceTypes[0]}: allocatable ${node.millicores}m, ${node.memoryMiB} MiB, ${node.pods} pods; ${podsPerNode(setup.nodeType, setup.pod)} API-sized pods after DaemonSets; provisioning ${setup.nodeType.provisioningSeconds} s (assumed)`,
-    `  HPA ${setup.hpa.minReplicas}..${setup.hpa.maxReplicas} at ${setup.hpa.targetUtilization} % CPU, sync ${hpaSyncSeconds} s; pod scheduled → Ready ${setup.podReadySeconds} s`,
-    `  time to full capacity: ${result.secondsToFullCapacity === undefined ? "never (within the sale)" : `${result.secondsToFullCapacity} s`}`,
-    `  demand over capacity: ${result.overloadedSeconds} s; shed ${int(result.shedReads)} reads, ${int(result.shedOrders)} order attempts`,
-    `  peak: ${result.peakPods} API pods, ${result.peakNodes} nodes`,
+    `  node ${config.cluster.nodeInstanceTypes[0]}: allocatable ${node.millicores}m, ${node.memoryMiB} MiB, ${node.pods} pods; ${podsPerNode(setup.nodeType, setup.pod)} API-sized pods after DaemonSets; provisioning ${setup.nodeType.provisioningSeconds} s (the Cluster Autoscaler FAQ's figure)`,
+    `  HPA ${setup.hpa.minReplicas}..${setup.hpa.maxReplicas} at ${setup.hpa.targetUtilization} % CPU, sync ${hpaSyncSeconds} s`,
+    ...simulationLines(summary).map((line) => `  ${line}`),
     `  chart: ${out}`,
   ];
-  if (result.shedReads + result.shedOrders > 0) {
-    const fixes = fixesFor(sale, setup);
-    lines.push(`  the peak needs ${fixes.peakReplicas} API pods at 100 % of the CPU request`);
-    if (fixes.peakReplicas > setup.hpa.maxReplicas) {
-      lines.push(
-        `  fix: crest:workload.api.maxReplicas ${setup.hpa.maxReplicas} → at least ${fixes.peakReplicas}`,
-      );
-    }
-    lines.push(
-      fixes.preScaleMinReplicas === undefined
-        ? "  fix: no pre-scale within maxReplicas serves the sale"
-        : `  fix: pre-scale minReplicas to ${fixes.preScaleMinReplicas} before the sale`,
-      fixes.scaleUpPodsPer15s === undefined
-        ? "  fix: no scale-up policy alone meets the ramp (pods start too slowly): pre-scale"
-        : `  fix: a scale-up policy of ${fixes.scaleUpPodsPer15s} pods every 15 s meets the ramp`,
-    );
-  }
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

@@ -31,6 +31,8 @@ export interface CapacityProfile {
   readonly apiPods: readonly PodThroughput[];
   /** The slowest drain of one worker over the bench topic's partitions, divided by the partitions. */
   readonly workerOrdersPerSecondPerPartition: number;
+  /** The slowest drain of the pipeline over its MySQL shards, divided by the shards: what one shard's writer took. */
+  readonly mysqlOrdersPerSecondPerShard: number;
   /** The slowest spawn-to-serving time of the worker process in the run, used for every app process. */
   readonly processStartSeconds: number;
 }
@@ -74,6 +76,9 @@ export function capacityProfileOf(doc: BenchDocument, source: string): CapacityP
     workerOrdersPerSecondPerPartition: Math.floor(
       Math.min(...pipeline.runs.map((r) => r.ordersPerSecond)) / pipeline.partitions,
     ),
+    mysqlOrdersPerSecondPerShard: Math.floor(
+      Math.min(...pipeline.runs.map((r) => r.ordersPerSecond)) / pipeline.shards,
+    ),
     processStartSeconds: Math.max(...pipeline.runs.map((r) => r.workerStartSeconds)),
   };
 }
@@ -88,6 +93,8 @@ export function readCapacityProfile(file = capacityProfilePath): CapacityProfile
     "cachedReadsPerCpuSecond",
     "orderAttemptsPerCpuSecond",
     "processStartSeconds",
+    "workerOrdersPerSecondPerPartition",
+    "mysqlOrdersPerSecondPerShard",
   ] as const) {
     if (!(typeof profile[key] === "number" && profile[key] > 0)) {
       throw new Error(`${file}: ${key} must be a positive number (run \`npm run bench\` to write it)`);

@@ -5,11 +5,43 @@ import type { StackConfig } from "../../stacks/config/types";
 import type { HpaSettings, ScalingRules } from "./hpa";
 import { instanceTypes } from "./nodes";
 import type { CapacityProfile } from "./profile";
-import type { SimulationSetup } from "./simulate";
+import type { OrderPipeline, Sale, SimulationSetup } from "./simulate";
 
 /** The API's startup budget as infra/workload/index.ts passes it to `probes`; the port does not change the timing. */
 const apiStartupSeconds = 60;
 const apiPort = 8080;
+
+/**
+ * How long a request may wait for a busy pod before its client gives up: the load balancer's idle
+ * timeout, 60 s by default and left so by infra/loadbalancer
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout),
+ * which is also wx.request's default timeout in the mini-program (60000 ms,
+ * https://developers.weixin.qq.com/miniprogram/dev/api/network/request/wx.request.html).
+ */
+export const queueWaitSeconds = 60;
+
+/** The stack's declared sale in the simulation's terms. */
+export function declaredSale(config: StackConfig): Sale {
+  const sale = config.capacity;
+  return {
+    baselineReadsPerSecond: sale.baselineReadsPerSecond,
+    peakReadsPerSecond: sale.peakReadsPerSecond,
+    baselineOrdersPerSecond: sale.baselineOrderAttemptsPerSecond,
+    peakOrdersPerSecond: sale.peakOrderAttemptsPerSecond,
+    expectedOrdersPerSecond: sale.expectedOrdersPerSecond,
+    rampSeconds: sale.rampSeconds,
+    durationSeconds: sale.durationSeconds,
+  };
+}
+
+/** The order worker at the sale's start, and the profile's drain per partition. */
+export function orderPipeline(config: StackConfig, profile: CapacityProfile): OrderPipeline {
+  return {
+    workerPods: config.workload.worker.minReplicas,
+    partitions: config.kafka.ordersPartitions,
+    ordersPerSecondPerPartition: profile.workerOrdersPerSecondPerPartition,
+  };
+}
 
 type Behavior = { stabilizationWindowSeconds?: unknown; selectPolicy?: unknown; policies?: unknown };
 
@@ -85,5 +117,6 @@ export function simulationSetup(config: StackConfig, profile: CapacityProfile): 
     nodesPerAz: config.cluster.nodesPerAz,
     // Same shape as an API pod in both tiers; counted as API-sized slots.
     otherPods: worker.minReplicas,
+    queueWaitSeconds,
   };
 }

@@ -12,6 +12,8 @@ export interface Sale {
   readonly peakOrdersPerSecond: number;
   readonly rampSeconds: number;
   readonly durationSeconds: number;
+  /** Orders that succeed (reserve stock) per second at the peak; they follow the attempts' ramp. */
+  readonly expectedOrdersPerSecond: number;
 }
 
 export interface SimulationSetup {
@@ -29,6 +31,11 @@ export interface SimulationSetup {
   readonly nodesPerAz: { readonly min: number; readonly max: number };
   /** Pods of the same shape that hold node slots throughout (the worker's minimum). */
   readonly otherPods: number;
+  /**
+   * How long a request over capacity may wait in the queue (the pods' event loops behind the load
+   * balancer) before its client gives up; 0 sheds every request over capacity at once.
+   */
+  readonly queueWaitSeconds: number;
 }
 
 export interface SecondSample {
@@ -44,6 +51,12 @@ export interface SimulationResult {
   /** Seconds from the sale's start until the Ready pods serve the peak; undefined when they never do. */
   readonly secondsToFullCapacity: number | undefined;
   readonly overloadedSeconds: number;
+  /** Requests over capacity that waited in the queue and were served within the wait. */
+  readonly servedLateReads: number;
+  readonly servedLateOrders: number;
+  /** The longest a served request waited in the queue, in seconds. */
+  readonly longestWaitSeconds: number;
+  /** Requests that waited longer than the queue's wait: timed out, lost to the sale. */
   readonly shedReads: number;
   readonly shedOrders: number;
   readonly peakPods: number;
@@ -62,6 +75,66 @@ export function demandAt(sale: Sale, t: number): { reads: number; orders: number
 interface Pod {
   scheduledAt?: number;
   readyAt?: number;
+}
+
+/** Requests that arrived in one second and are not served yet. */
+interface Waiting {
+  readonly arrived: number;
+  reads: number;
+  orders: number;
+}
+
+/**
+ * The queue in front of the Ready pods, first in first out: each second the pods' CPU serves the
+ * oldest waiting requests first, and requests older than the wait are dropped (their clients gave up).
+ */
+class RequestQueue {
+  private readonly waiting: Waiting[] = [];
+  servedLate = { reads: 0, orders: 0 };
+  shed = { reads: 0, orders: 0 };
+  longestWaitSeconds = 0;
+
+  constructor(
+    private readonly waitSeconds: number,
+    private readonly cost: (w: { reads: number; orders: number }) => number,
+  ) {}
+
+  /** Serves this second's arrivals behind the queue with `cores`; what is left over waits. */
+  serve(t: number, arrivals: { reads: number; orders: number }, cores: number): void {
+    this.waiting.push({ arrived: t, ...arrivals });
+    let left = cores;
+    while (this.waiting.length > 0) {
+      const head = this.waiting[0] as Waiting;
+      if (t - head.arrived > this.waitSeconds) {
+        this.shed.reads += head.reads;
+        this.shed.orders += head.orders;
+        this.waiting.shift();
+        continue;
+      }
+      const cost = this.cost(head);
+      const share = cost > 0 ? Math.min(1, left / cost) : 1;
+      if (head.arrived < t && share > 0) {
+        this.longestWaitSeconds = Math.max(this.longestWaitSeconds, t - head.arrived);
+        this.servedLate.reads += head.reads * share;
+        this.servedLate.orders += head.orders * share;
+      }
+      left -= cost * share;
+      if (share < 1) {
+        head.reads *= 1 - share;
+        head.orders *= 1 - share;
+        break;
+      }
+      this.waiting.shift();
+    }
+  }
+
+  /** At the end of the sale, what still waits can no longer be served within its wait. */
+  close(): void {
+    for (const w of this.waiting.splice(0)) {
+      this.shed.reads += w.reads;
+      this.shed.orders += w.orders;
+    }
+  }
 }
 
 /** Replays the sale second by second: HPA every 15 s, scheduling, cluster autoscaler every 10 s. */
@@ -93,8 +166,10 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
   const peakCores = cpuDemand(sale.rampSeconds).cores;
   let full: number | undefined;
   let overloadedSeconds = 0;
-  let shedReads = 0;
-  let shedOrders = 0;
+  const queue = new RequestQueue(
+    setup.queueWaitSeconds,
+    (w) => w.reads * setup.cpuSecondsPerRead + w.orders * setup.cpuSecondsPerOrder,
+  );
   let peakPods = initial;
   let peakNodes = nodes;
   const end = sale.rampSeconds + sale.durationSeconds;
@@ -111,12 +186,8 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     const ready = pods.filter((p) => p.readyAt !== undefined && p.readyAt <= t).length;
     const demand = cpuDemand(t);
     const capacityCores = ready * cores;
-    const servedShare = demand.cores > 0 ? Math.min(1, capacityCores / demand.cores) : 1;
-    if (servedShare < 1) {
-      overloadedSeconds++;
-      shedReads += demand.reads * (1 - servedShare);
-      shedOrders += demand.orders * (1 - servedShare);
-    }
+    if (capacityCores < demand.cores) overloadedSeconds++;
+    queue.serve(t, demand, capacityCores);
     if (full === undefined && capacityCores >= peakCores) full = t;
     const requests = demand.reads + demand.orders;
     samples.push({
@@ -151,12 +222,16 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     peakPods = Math.max(peakPods, pods.length);
     peakNodes = Math.max(peakNodes, nodes + launching.filter((r) => r > t).length);
   }
+  queue.close();
   return {
     samples,
     secondsToFullCapacity: full,
     overloadedSeconds,
-    shedReads: Math.round(shedReads),
-    shedOrders: Math.round(shedOrders),
+    servedLateReads: Math.round(queue.servedLate.reads),
+    servedLateOrders: Math.round(queue.servedLate.orders),
+    longestWaitSeconds: queue.longestWaitSeconds,
+    shedReads: Math.round(queue.shed.reads),
+    shedOrders: Math.round(queue.shed.orders),
     peakPods,
     peakNodes,
   };
@@ -172,13 +247,14 @@ export function replicasForPeak(sale: Sale, setup: SimulationSetup): number {
 export interface Fixes {
   /** Replicas the peak needs at 100 % of the request. */
   readonly peakReplicas: number;
-  /** The least minReplicas, held from before the sale, with which nothing is shed; undefined when maxReplicas is too small. */
+  /** The least minReplicas, held from before the sale, with which no second is over capacity; undefined when maxReplicas is too small. */
   readonly preScaleMinReplicas: number | undefined;
-  /** The least "add N pods every 15 s" policy with which nothing is shed at today's minReplicas. */
+  /** The least "add N pods every 15 s" policy with which no second is over capacity at today's minReplicas. */
   readonly scaleUpPodsPer15s: number | undefined;
 }
 
-const sheds = (r: SimulationResult) => r.shedReads + r.shedOrders > 0;
+/** A fix must keep every second within capacity: in a sale, a queued request is a slow one. */
+const overloaded = (r: SimulationResult) => r.overloadedSeconds > 0;
 
 /** What would let the fleet carry the sale: pre-scale, or a faster scale-up policy. */
 export function fixesFor(sale: Sale, setup: SimulationSetup): Fixes {
@@ -186,7 +262,7 @@ export function fixesFor(sale: Sale, setup: SimulationSetup): Fixes {
   const withMin = (minReplicas: number) => simulate(sale, { ...setup, hpa: { ...setup.hpa, minReplicas } });
   let preScaleMinReplicas: number | undefined;
   for (let min = setup.hpa.minReplicas; min <= setup.hpa.maxReplicas; min++) {
-    if (!sheds(withMin(min))) {
+    if (!overloaded(withMin(min))) {
       preScaleMinReplicas = min;
       break;
     }
@@ -198,10 +274,43 @@ export function fixesFor(sale: Sale, setup: SimulationSetup): Fixes {
       { type: "Pods" as const, value: pods, periodSeconds: 15 },
     ];
     const hpa = { ...setup.hpa, scaleUp: { ...setup.hpa.scaleUp, selectPolicy: "Max" as const, policies } };
-    if (!sheds(simulate(sale, { ...setup, hpa }))) {
+    if (!overloaded(simulate(sale, { ...setup, hpa }))) {
       scaleUpPodsPer15s = pods;
       break;
     }
   }
   return { peakReplicas, preScaleMinReplicas, scaleUpPodsPer15s };
+}
+
+/** The order worker as the sale meets it: pods consuming the orders topic, one partition each at most. */
+export interface OrderPipeline {
+  /** The worker pods at the sale's start (its HPA's minimum: the lag-driven scale-up is not counted on). */
+  readonly workerPods: number;
+  readonly partitions: number;
+  /** What one partition's consumer writes per second, from the capacity profile. */
+  readonly ordersPerSecondPerPartition: number;
+}
+
+export interface OrderQueueResult {
+  /** Orders accepted into Kafka and not yet written to MySQL, at most. */
+  readonly peakBacklog: number;
+  /** The longest an accepted order waits in Kafka before the worker writes it. */
+  readonly longestWaitSeconds: number;
+}
+
+/** Successful orders flow into the orders topic; the worker drains it at its pods' rate. */
+export function simulateOrderQueue(sale: Sale, pipeline: OrderPipeline): OrderQueueResult {
+  const drain = Math.min(pipeline.workerPods, pipeline.partitions) * pipeline.ordersPerSecondPerPartition;
+  const successShare =
+    sale.peakOrdersPerSecond > 0 ? sale.expectedOrdersPerSecond / sale.peakOrdersPerSecond : 0;
+  let backlog = 0;
+  let peakBacklog = 0;
+  for (let t = 0; t <= sale.rampSeconds + sale.durationSeconds; t++) {
+    backlog = Math.max(0, backlog + demandAt(sale, t).orders * successShare - drain);
+    peakBacklog = Math.max(peakBacklog, backlog);
+  }
+  return {
+    peakBacklog: Math.round(peakBacklog),
+    longestWaitSeconds: drain > 0 ? Math.ceil(peakBacklog / drain) : Number.POSITIVE_INFINITY,
+  };
 }

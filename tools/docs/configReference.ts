@@ -91,7 +91,9 @@ function defaultCell(
   if (required) return "required";
   const derived = derivedDefaults[path];
   if (derived) return derived(tier);
-  return `\`${JSON.stringify(valueAt(samples[tier], path))}\``;
+  const value = valueAt(samples[tier], path);
+  // A key of an optional map without a tier default (a sale window) is set with its map, or not at all.
+  return value === undefined ? "none" : `\`${JSON.stringify(value)}\``;
 }
 
 /** The README's config reference: one row per `crest:*` key, from the schema and the tier defaults. */

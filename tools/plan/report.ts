@@ -1,3 +1,4 @@
+import { formatCapacityMarkdown, formatCapacitySummary } from "../capacity/report";
 import { keySettings, valueAtPath } from "./keySettings";
 import type { RecordedResource } from "./recorder";
 import type { PlanDocument } from "./run";
@@ -94,6 +95,7 @@ export function formatSummary(doc: PlanDocument): string {
     lines.push("");
   }
   lines.push("Outputs", ...outputLines(doc.outputs).map((l) => `  ${l}`), "");
+  lines.push(...formatCapacitySummary(doc.capacity));
   lines.push(policyLine(doc), `  ${packLine(doc)}`, `  ${passesLine(doc)}`);
   for (const s of doc.policy.stackSettings)
     lines.push(`  set for this stack: ${s.policy} (${s.enforcementLevel}): ${s.reason}`);
@@ -196,6 +198,7 @@ export function formatMarkdown(doc: PlanDocument, sections: readonly string[] = 
     "</details>",
     "",
     ...policySection(doc),
+    ...formatCapacityMarkdown(doc.capacity, cell),
     "<details><summary>Stack outputs</summary>",
     "",
     "```",

@@ -1,8 +1,10 @@
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { stackCapacityProfile } from "../../stacks/config/capacity";
 import { StackConfigError } from "../../stacks/config/errors";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { crossStackProblems } from "../../stacks/config/siblings";
+import { type CapacityReport, capacityReport } from "../capacity/report";
 import { PolicyPackProcess, type StackContext } from "../policy/pack";
 import {
   byLevelPolicyUrn,
@@ -36,6 +38,8 @@ export interface PlanDocument {
    * `resolved` the same program with realistic outputs for computed values (resolvedOutputs.ts).
    */
   readonly passes: { readonly preview: PassSummary; readonly resolved: PassSummary };
+  /** The declared sale: each size's need at its peak against the configured maximum, and its replay. */
+  readonly capacity: CapacityReport;
 }
 
 export interface PlanOptions {
@@ -70,7 +74,8 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
   const project = readProject(root);
   const configDir = options.configDir ?? root;
   const settings = readStackSettings(configDir, stack);
-  const { accountId, region } = resolveStackConfig(stack, settings.config);
+  const config = resolveStackConfig(stack, settings.config);
+  const { accountId, region } = config;
   // The program sees only its own stack's config; the plan, which sees the stack files, checks
   // what two stacks may not share.
   const others = readOtherStacks(configDir, stack).stacks;
@@ -123,7 +128,8 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
       preview: earlier,
       resolved: await reviewStack(await configuring, resolved.wire, "resolved", earlier),
     };
-    return planDocument(project.name, stack, { preview, resolved }, reviews);
+    const capacity = capacityReport(config, stackCapacityProfile());
+    return { ...planDocument(project.name, stack, { preview, resolved }, reviews), capacity };
   } finally {
     closePack();
   }
@@ -206,7 +212,7 @@ function planDocument(
   stack: string,
   recordings: Record<"preview" | "resolved", Recording>,
   reviews: Record<"preview" | "resolved", PolicyReview>,
-): PlanDocument {
+): Omit<PlanDocument, "capacity"> {
   const { resources, outputs } = recordings.preview;
   const byType: Record<string, number> = {};
   for (const r of resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
