@@ -40,7 +40,8 @@ const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("<", "&lt;
 
 function priceNote(line: ResourceCost["lines"][number]): string {
   const { price } = line;
-  const each = `${dollars(price.usd)}/${price.unit}`;
+  // Unit prices keep their digits (a Glacier GB-month is $0.00099): six significant figures.
+  const each = `$${Number(price.usd.toPrecision(6))}/${price.unit}`;
   return price.estimated ? `${each}, estimated: ${cell(price.estimated.basis)}` : each;
 }
 

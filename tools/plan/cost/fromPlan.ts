@@ -1,7 +1,8 @@
+import type { UsageTier } from "../../../stacks/config/usage";
 import type { RecordedResource } from "../recorder";
 import { topComponentOf } from "../report";
 import { computed, secret } from "../values";
-import type { CostInput } from "./estimate";
+import { type CostDelta, type CostInput, costDelta, estimateStack, type StackCost } from "./estimate";
 
 /** Unknown and secret inputs become undefined: the estimate prices known values only. */
 function knownOnly(value: unknown): unknown {
@@ -36,4 +37,22 @@ export function planCostInputs(resources: readonly RecordedResource[], stackRegi
       propertyDependencies: r.propertyDependencies,
     };
   });
+}
+
+/** The `cost` key of `--json`: the estimate, and with a base the change against it. */
+export type PlanCost = StackCost & { readonly delta?: CostDelta };
+
+/**
+ * Prices the head's resources and, with a base, the base's, both with the head's tier and region:
+ * the delta is what this change does to the bill, not what a config change elsewhere did.
+ */
+export function planCost(
+  head: readonly RecordedResource[],
+  base: readonly RecordedResource[] | undefined,
+  tier: UsageTier,
+  region: string,
+): PlanCost {
+  const cost = estimateStack(planCostInputs(head, region), tier);
+  if (!base) return cost;
+  return { ...cost, delta: costDelta(estimateStack(planCostInputs(base, region), tier), cost) };
 }

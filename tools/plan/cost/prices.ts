@@ -62,12 +62,13 @@ const source = {
   ecr: "https://github.com/Gilgamech/OfferingOverview/blob/main/notes/ECR.md",
 } as const;
 
-const perHour = (usd: number, from: string, more: Partial<Price> = {}): Price => ({
+const price = (usd: number, unit: PriceUnit, from: string, more: Partial<Price> = {}): Price => ({
   usd,
-  unit: "hour",
+  unit,
   source: from,
   ...more,
 });
+const perHour = (usd: number, from: string, more: Partial<Price> = {}) => price(usd, "hour", from, more);
 const twiceOf = (from: string): Price["derived"] => ({
   from,
   factor: 2,
@@ -112,56 +113,44 @@ export const prices = {
   natGatewayHour: perHour(0.045, source.nat, {
     regional: { "ap-southeast-1": { usd: 0.059, source: source.nat } },
   }),
-  natGatewayGb: {
-    usd: 0.045,
-    unit: "GB",
-    source: source.nat,
+  natGatewayGb: price(0.045, "GB", source.nat, {
     regional: { "ap-southeast-1": { usd: 0.059, source: source.nat } },
-  },
+  }),
   publicIpv4Hour: perHour(0.005, source.publicIpv4),
   eksClusterHour: perHour(0.1, source.eks, { uniform: true }),
-  auroraStorageGbMonth: { usd: 0.1, unit: "GB-month", source: source.auroraStorage },
-  auroraIoMillion: { usd: 0.2, unit: "1M requests", source: source.auroraStorage },
-  mskStorageGbMonth: { usd: 0.1, unit: "GB-month", source: source.mskStorage },
+  auroraStorageGbMonth: price(0.1, "GB-month", source.auroraStorage),
+  auroraIoMillion: price(0.2, "1M requests", source.auroraStorage),
+  mskStorageGbMonth: price(0.1, "GB-month", source.mskStorage),
   albHour: perHour(0.0225, source.alb),
-  albLcuHour: { usd: 0.008, unit: "LCU-hour", source: source.alb },
+  albLcuHour: price(0.008, "LCU-hour", source.alb),
   // CloudFront bills by where viewers are, not by the stack's region: mini-program viewers are in
   // the "Hong Kong, Indonesia, Philippines, Singapore, South Korea, Taiwan, Thailand, Malaysia,
   // Vietnam" group, first 10 TB a month.
-  cloudFrontGb: { usd: 0.12, unit: "GB", source: source.cloudFront, uniform: true },
+  cloudFrontGb: price(0.12, "GB", source.cloudFront, { uniform: true }),
   // The request price read is the United States one (HTTPS, upper end of the range given); no page
   // read gave the Asia request price, so it is derived with factor 1.
-  cloudFrontHttps10k: {
-    usd: 0.01,
-    unit: "10k requests",
-    source: source.cloudFrontRequests,
+  cloudFrontHttps10k: price(0.01, "10k requests", source.cloudFrontRequests, {
     uniform: true,
     derived: { from: "United States HTTPS requests", factor: 1, why: "the Asia request price was not found" },
-  },
-  wafAclMonth: { usd: 5, unit: "month", source: source.waf, uniform: true },
-  wafRuleMonth: { usd: 1, unit: "month", source: source.waf, uniform: true },
-  wafRequestsMillion: { usd: 0.6, unit: "1M requests", source: source.waf, uniform: true },
-  kmsKeyMonth: { usd: 1, unit: "month", source: source.kms, uniform: true },
-  secretMonth: { usd: 0.4, unit: "month", source: source.secrets },
-  logsIngestGb: {
-    usd: 0.5,
-    unit: "GB",
-    source: source.logs,
+  }),
+  wafAclMonth: price(5, "month", source.waf, { uniform: true }),
+  wafRuleMonth: price(1, "month", source.waf, { uniform: true }),
+  wafRequestsMillion: price(0.6, "1M requests", source.waf, { uniform: true }),
+  kmsKeyMonth: price(1, "month", source.kms, { uniform: true }),
+  secretMonth: price(0.4, "month", source.secrets),
+  logsIngestGb: price(0.5, "GB", source.logs, {
     regional: { "ap-northeast-1": { usd: 0.76, source: source.logsTokyo } },
-  },
-  logsStorageGbMonth: {
-    usd: 0.03,
-    unit: "GB-month",
-    source: source.logs,
+  }),
+  logsStorageGbMonth: price(0.03, "GB-month", source.logs, {
     regional: { "ap-northeast-1": { usd: 0.033, source: source.logsTokyo } },
-  },
-  vendedLogsToS3Gb: { usd: 0.25, unit: "GB", source: source.logs },
-  interRegionTransferGb: { usd: 0.02, unit: "GB", source: source.interRegion },
-  ecrStorageGbMonth: { usd: 0.1, unit: "GB-month", source: source.ecr },
-  s3StandardGbMonth: { usd: 0.023, unit: "GB-month", source: source.s3 },
-  s3StandardIaGbMonth: { usd: 0.0125, unit: "GB-month", source: source.s3 },
-  s3GlacierIrGbMonth: { usd: 0.004, unit: "GB-month", source: source.s3 },
-  s3DeepArchiveGbMonth: { usd: 0.00099, unit: "GB-month", source: source.s3 },
+  }),
+  vendedLogsToS3Gb: price(0.25, "GB", source.logs),
+  interRegionTransferGb: price(0.02, "GB", source.interRegion),
+  ecrStorageGbMonth: price(0.1, "GB-month", source.ecr),
+  s3StandardGbMonth: price(0.023, "GB-month", source.s3),
+  s3StandardIaGbMonth: price(0.0125, "GB-month", source.s3),
+  s3GlacierIrGbMonth: price(0.004, "GB-month", source.s3),
+  s3DeepArchiveGbMonth: price(0.00099, "GB-month", source.s3),
 } as const satisfies Record<string, Price>;
 
 export type PriceName = keyof typeof prices;
