@@ -62,6 +62,7 @@ for (const [stack, run, azs, nats] of [
       "violations",
       "summary",
       "passes",
+      "cost",
     ]);
     assert.equal(doc.stack, stack);
     assert.equal(doc.project, "crest");
