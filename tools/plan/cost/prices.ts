@@ -38,6 +38,8 @@ export interface Price extends PublishedPrice {
 
 const source = {
   nat: "https://basavytix.com/blog/aws-nat-gateway-pricing",
+  natSingaporeBill:
+    "https://github.com/rahmat-ullah/DocParser/blob/main/backend/sample_full_document.md (an AWS bill, May 2025, Asia Pacific (Singapore): $0.059 per NAT Gateway Hour, $0.059 per GB processed)",
   publicIpv4: "https://cloudburn.io/blog/aws-nat-gateway-pricing",
   eks: "https://github.com/Saikiran121/AWS-EKS/blob/main/01-Creating-Cluster/03-EKS-Pricing.md",
   ec2M7g: "https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/",
@@ -160,7 +162,9 @@ export type PriceName = keyof typeof prices;
  * of its EMR Serverless vCPU-hour price to us-east-1's, from a price list generated from AWS's
  * (GoogleCloudPlatform/PerfKitBenchmarker perfkitbenchmarker/providers/aws/
  * aws_dpb_emr_serverless_prices.py, commit 441d2f9). A compute price, so it tracks instance
- * prices best and storage prices more loosely. That list has no ap-east-1: Hong Kong takes
+ * prices best and storage prices more loosely. Cross-check: the Singapore bill above lists t3.small
+ * at $0.0264/h and t3.medium at $0.0528/h, 1.269 × their us-east-1 $0.0208 and $0.0416; the
+ * factor below is 1.249. That list has no ap-east-1: Hong Kong takes
  * Singapore's, the nearest region it has, and says so.
  */
 const vcpuHourUsd: Readonly<Record<string, number>> = {
