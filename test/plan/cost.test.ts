@@ -5,7 +5,8 @@ import { tiers } from "../../stacks/config/schema";
 import { usageByTier } from "../../stacks/config/usage";
 import { type CostInput, costDelta, estimateStack } from "../../tools/plan/cost/estimate";
 import { dollars, signedMonthly } from "../../tools/plan/cost/format";
-import { freeTypeReasons, pricers } from "../../tools/plan/cost/pricers";
+import { freeTypeReasons } from "../../tools/plan/cost/freeTypes";
+import { pricers } from "../../tools/plan/cost/pricers";
 import {
   auroraHourly,
   ec2Hourly,

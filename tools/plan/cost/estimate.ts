@@ -1,5 +1,6 @@
 import { type UsageAssumption, type UsageTier, usageByTier } from "../../../stacks/config/usage";
-import { freeTypes, type PricerContext, pricers, Unpriced } from "./pricers";
+import { freeTypes } from "./freeTypes";
+import { type PricerContext, pricers, Unpriced } from "./pricers";
 import type { Price } from "./prices";
 import { type ResolvedPrice, resolvePrice } from "./resolve";
 
