@@ -92,7 +92,12 @@ export interface ResourceRuleSpec<C extends object> extends RuleBase<C> {
 }
 
 export interface StackRuleSpec<C extends object> extends RuleBase<C> {
-  readonly check: (stack: StackView, config: C, report: (finding: string, urn: string) => void) => void;
+  readonly check: (
+    stack: StackView,
+    config: C,
+    report: (finding: string, urn: string) => void,
+    context: PackContext,
+  ) => void;
 }
 
 /** A rule of the pack, ready to become a CrossGuard policy for one stack. */
@@ -223,6 +228,7 @@ export function stackRule<C extends object = Record<string, never>>(spec: StackR
             new StackView(args.resources),
             configOf(() => args.getConfig()),
             (finding, urn) => reportViolation(finding, urn),
+            context,
           ),
       };
     },
@@ -236,6 +242,11 @@ export class StackView {
 
   constructor(private readonly resources: readonly PolicyResource[]) {
     for (const r of resources) this.byUrn.set(r.urn, r);
+  }
+
+  /** Every resource of the stack, for a rule that totals over all of them (the cost budget). */
+  all(): StackResourceView[] {
+    return this.resources.map((r) => this.view(r));
   }
 
   ofType(...types: string[]): StackResourceView[] {

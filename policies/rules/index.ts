@@ -1,4 +1,5 @@
 import type { Rule } from "../lib/rule";
+import { budgetRules } from "./budget";
 import { costRules } from "./cost";
 import { kubernetesRules } from "./kubernetes";
 import { kubernetesHardeningRules } from "./kubernetesHardening";
@@ -29,5 +30,6 @@ export const rules: readonly Rule[] = [
   ...kubernetesRules,
   ...kubernetesHardeningRules,
   ...costRules,
+  ...budgetRules,
   ...taggingRules,
 ];

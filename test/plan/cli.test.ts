@@ -63,6 +63,7 @@ for (const [stack, run, azs, nats] of [
       "summary",
       "passes",
       "capacity",
+      "cost",
     ]);
     assert.equal(doc.stack, stack);
     assert.equal(doc.project, "crest");

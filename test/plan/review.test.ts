@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { hoursPerMonth } from "../../tools/plan/cost/estimate";
+import { signedMonthly } from "../../tools/plan/cost/format";
+import type { PlanCost } from "../../tools/plan/cost/fromPlan";
+import { auroraHourly } from "../../tools/plan/cost/prices";
+import { resolvePrice } from "../../tools/plan/cost/resolve";
 import { diffGraphs, diffInputs } from "../../tools/plan/diff/compare";
 import type { ChangeReview } from "../../tools/plan/diff/review";
 import { classifyChange, replaceTable } from "../../tools/plan/replacement/classify";
@@ -10,7 +15,7 @@ import { repoRoot, runPlanCli, tempDir } from "../support/cli";
 import { mermaidBlock, parseMermaid } from "../support/mermaid";
 import { fixtureResource } from "../support/recording";
 
-type Reviewed = PlanDocument & { diff: ChangeReview };
+type Reviewed = PlanDocument & { diff: ChangeReview; cost: PlanCost };
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, parent = "") {
   return fixtureResource(type, inputs, { name, parent });
@@ -122,6 +127,20 @@ test("every AWS type in the dev and prod plans is in the replacement table", asy
   }
 });
 
+test("every cloud resource in the dev and prod plans is priced or a type listed free with its reason", async () => {
+  assert.equal((await prodBase).code, 0);
+  for (const file of ["dev.json", "prod-base.json"]) {
+    const { cost } = JSON.parse(readFileSync(join(dir, file), "utf8")) as Reviewed;
+    assert.deepEqual(cost.unpriced, [], file);
+    assert.ok(cost.monthlyUsd > 0 && cost.resources.length > 20, file);
+    assert.equal(
+      cost.monthlyUsd,
+      Math.round(cost.resources.reduce((sum, r) => sum + r.monthlyUsd, 0) * 100) / 100,
+      `${file}: the total is the sum of its resources`,
+    );
+  }
+});
+
 test("prod: a larger Aurora class updates in place, a reader per shard is added, a new VPC CIDR replaces the network and blocks on what it takes with it", async () => {
   assert.equal((await prodBase).code, 0);
   const config = tempDir("review-config");
@@ -185,7 +204,52 @@ test("prod: a larger Aurora class updates in place, a reader per shard is added,
     ],
   );
   assert.deepEqual([diff.counts.removed, diff.counts.renamed], [0, 0]);
+
+  // The cost delta, from the price table: 12 instances a size up and a new reader per shard at that
+  // size; the CIDR costs nothing. Over the prod budget, the pack's budget rule blocks too.
+  const { cost, violations } = JSON.parse(readFileSync(join(dir, "prod.json"), "utf8")) as Reviewed;
+  const monthly = (size: string) => {
+    const price = auroraHourly[size];
+    assert.ok(price, size);
+    return Math.round(hoursPerMonth * resolvePrice(price, "ap-southeast-1").usd * 100) / 100;
+  };
+  const added = Math.round((16 * monthly("db.r7g.xlarge") - 12 * monthly("db.r7g.large")) * 100) / 100;
+  assert.equal(added, 5033, "12 × ($503.30 − $251.65) + 4 × $503.30 at Singapore's estimated prices");
+  assert.deepEqual(cost.delta?.byComponent, [
+    { component: "crest-prod-mysql (ShardedMysql)", deltaUsd: added },
+  ]);
+  assert.equal(cost.delta?.deltaUsd, added);
+  assert.equal(cost.monthlyUsd, Math.round(((cost.delta?.baseMonthlyUsd ?? 0) + added) * 100) / 100);
+  const budget = violations.find((v) => v.policy === "cost-monthly-budget");
+  assert.equal(budget?.enforcementLevel, "mandatory");
+  assert.match(budget?.message ?? "", /of the \$10,000\.00 budget; largest: crest-prod-redis/);
+
   const markdown = readFileSync(join(dir, "plan-prod.md"), "utf8");
+  assert.ok(
+    markdown.includes(`Change against the base: **${signedMonthly(added)} (`),
+    "the cost delta is shown",
+  );
+  assert.match(
+    markdown,
+    /^<!-- crest-plan:prod -->\n## Crest plan: `prod`\n\n\*\*Blocking\*\*: \d+ mandatory findings/,
+  );
+  const order = [
+    "```mermaid",
+    "### Change",
+    "### Cost",
+    "### Policy",
+    "<details><summary>Resources by component",
+  ];
+  const at = order.map((heading) => markdown.indexOf(heading));
+  assert.deepEqual(
+    at.map((i) => i >= 0),
+    order.map(() => true),
+  );
+  assert.deepEqual(
+    [...at].sort((a, b) => a - b),
+    at,
+    "verdict, picture, change, cost, policy, then the tables",
+  );
   assert.match(markdown, /### Change\n\nagainst .*prod-base\.json: 4 to add, 0 to delete/);
   assert.match(
     markdown,

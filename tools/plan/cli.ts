@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 import { StackConfigError } from "../../stacks/config/errors";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { PolicyConfigError } from "../policy/config";
+import { formatCostMarkdown, formatCostSummary } from "./cost/format";
+import { planCost } from "./cost/fromPlan";
 import { loadBase } from "./diff/base";
 import { type ChangeReview, formatChangeMarkdown, formatChangeSummary, reviewChange } from "./diff/review";
 import { renderManifests } from "./manifests";
@@ -115,27 +117,32 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(
     `[plan ${args.stack}] ${doc.summary.resourceCount} resources recorded and reviewed in ${seconds} s\n`,
   );
+  const { tier, region } = resolveStackConfig(
+    args.stack,
+    readStackSettings(args.configDir ? resolve(args.configDir) : root, args.stack).config,
+  );
   let diff: ChangeReview | undefined;
   if (base) {
-    const { tier } = resolveStackConfig(
-      args.stack,
-      readStackSettings(args.configDir ? resolve(args.configDir) : root, args.stack).config,
-    );
     const exceptions = replacementExceptions(
       doc.policy.configFile ? resolve(root, doc.policy.configFile) : undefined,
     );
     diff = reviewChange(base.label, base.resources, doc.resources, tier === "prod", exceptions);
   }
+  const cost = planCost(doc.resources, base?.resources, tier, region);
+  const diffBlocks = (diff?.findings ?? []).filter((v) => v.enforcementLevel === "mandatory").length;
   process.stdout.write(formatSummary(doc));
+  process.stdout.write(`\n${formatCostSummary(cost, cost.delta)}`);
   if (diff) process.stdout.write(`\n${formatChangeSummary(diff)}`);
-  if (args.json) write(resolve(args.json), formatJson(diff ? { ...doc, diff } : doc));
+  if (args.json) write(resolve(args.json), formatJson({ ...doc, ...(diff ? { diff } : {}), cost }));
   if (args.out)
     write(
       join(resolve(args.out), `plan-${args.stack}.md`),
-      formatMarkdown(doc, [
-        ...stackFlowchart(doc.resources, diff),
-        ...(diff ? formatChangeMarkdown(diff) : []),
-      ]),
+      formatMarkdown(doc, {
+        picture: stackFlowchart(doc.resources, diff),
+        change: diff && formatChangeMarkdown(diff),
+        cost: formatCostMarkdown(cost, cost.delta),
+        blockingFindings: diffBlocks,
+      }),
     );
   if (args.manifests) {
     const manifests = renderManifests(doc.resources);
@@ -144,8 +151,7 @@ async function main(argv: string[]): Promise<number> {
       `[plan ${args.stack}] ${manifests.length} Kubernetes manifests written to ${args.manifests}\n`,
     );
   }
-  const diffBlocks = (diff?.findings ?? []).some((v) => v.enforcementLevel === "mandatory");
-  return blocks(doc) || diffBlocks ? exitCodes.blockingViolations : exitCodes.ok;
+  return blocks(doc) || diffBlocks > 0 ? exitCodes.blockingViolations : exitCodes.ok;
 }
 
 function fail(error: unknown): number {

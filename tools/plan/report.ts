@@ -4,7 +4,7 @@ import type { RecordedResource } from "./recorder";
 import type { PlanDocument } from "./run";
 
 /** The JSON `--json` writes: keys in a fixed order, two-space indent, trailing newline. */
-export function formatJson(doc: PlanDocument & { readonly diff?: unknown }): string {
+export function formatJson(doc: PlanDocument & { readonly diff?: unknown; readonly cost?: unknown }): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -165,44 +165,74 @@ function policySection(doc: PlanDocument): string[] {
   return lines;
 }
 
+/** What the plan adds to the report beside the pack's review, each already rendered as Markdown lines. */
+export interface ReportSections {
+  /** The Mermaid flowchart of the stack. */
+  readonly picture?: readonly string[];
+  /** The change against the base (`--base`). */
+  readonly change?: readonly string[];
+  /** The monthly cost and, with a base, its change. */
+  readonly cost?: readonly string[];
+  /** Mandatory findings the plan makes outside the pack (a replacement the change review blocks). */
+  readonly blockingFindings?: number;
+}
+
+/** The first line a reviewer reads: whether anything blocks the pull request. */
+function verdictLine(doc: PlanDocument, blockingFindings: number): string {
+  const mandatory =
+    doc.violations.filter((v) => v.enforcementLevel === "mandatory").length + blockingFindings;
+  const advisory = doc.violations.length - (mandatory - blockingFindings);
+  return mandatory > 0
+    ? `**Blocking**: ${mandatory} mandatory findings (below) must be fixed or excepted; ${advisory} advisory.`
+    : `**Not blocking**: no mandatory findings; ${advisory} advisory.`;
+}
+
 /**
- * A Markdown report for a pull-request comment; the marker lets CI update one comment in place.
- * `sections` (e.g. the change against the base) come right after the headline, before the tables.
+ * A Markdown report for a pull-request comment; the marker lets CI update one comment in place. Top
+ * to bottom: the verdict, the picture, the change, the cost, the policy findings, then the
+ * whole-stack tables collapsed.
  */
-export function formatMarkdown(doc: PlanDocument, sections: readonly string[] = []): string {
+export function formatMarkdown(doc: PlanDocument, sections: ReportSections = {}): string {
+  const groups = groupByComponent(doc);
   const lines = [
     `<!-- crest-plan:${doc.stack} -->`,
     `## Crest plan: \`${doc.stack}\``,
     "",
+    verdictLine(doc, sections.blockingFindings ?? 0),
+    "",
     `${headline(doc)}. ${policyLine(doc)}.`,
     "",
-    ...sections,
+    ...(sections.picture ?? []),
+    ...(sections.change ?? []),
+    ...(sections.cost ?? []),
+    ...policySection(doc),
+    ...formatCapacityMarkdown(doc.capacity, cell),
+    "<details><summary>Resources by component and type</summary>",
+    "",
     "| Component | Type | Count |",
     "| --- | --- | ---: |",
   ];
-  const groups = groupByComponent(doc);
   for (const group of groups) {
     for (const [type, count] of countByType(group.resources)) {
       lines.push(`| ${cell(group.label)} | \`${type}\` | ${count} |`);
-    }
-  }
-  lines.push("", "<details><summary>Key settings</summary>", "", "| Resource | Settings |", "| --- | --- |");
-  for (const group of groups) {
-    for (const r of group.resources) {
-      const settings = settingsOf(r);
-      if (settings) lines.push(`| \`${r.name}\` | ${cell(settings)} |`);
     }
   }
   lines.push(
     "",
     "</details>",
     "",
-    ...policySection(doc),
-    ...formatCapacityMarkdown(doc.capacity, cell),
-    "<details><summary>Stack outputs</summary>",
+    "<details><summary>Key settings</summary>",
     "",
-    "```",
+    "| Resource | Settings |",
+    "| --- | --- |",
   );
+  for (const group of groups) {
+    for (const r of group.resources) {
+      const settings = settingsOf(r);
+      if (settings) lines.push(`| \`${r.name}\` | ${cell(settings)} |`);
+    }
+  }
+  lines.push("", "</details>", "", "<details><summary>Stack outputs</summary>", "", "```");
   lines.push(...outputLines(doc.outputs), "```", "", "</details>", "");
   return `${lines.join("\n")}`;
 }

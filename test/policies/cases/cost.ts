@@ -35,6 +35,17 @@ function bucketWithLifecycle(rules: object[] | undefined, versioned: boolean) {
 const abort = { abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } };
 const expireOld = { noncurrentVersionExpiration: { noncurrentDays: 30 } };
 const api = deployment("api");
+/** Three prod-sized brokers: $932.70/month at the table's Singapore prices (the fixtures' provider). */
+const kafka = res("aws:msk/cluster:Cluster", "kafka", {
+  numberOfBrokerNodes: 3,
+  brokerNodeGroupInfo: {
+    instanceType: "kafka.m7g.large",
+    storageInfo: { ebsStorageInfo: { volumeSize: 1000 } },
+  },
+});
+const budget = (rule: string, monthlyBudgetUsd: number) => ({
+  [rule]: { reason: "fixture", monthlyBudgetUsd },
+});
 
 export const costCases: RuleCase[] = [
   {
@@ -145,5 +156,25 @@ export const costCases: RuleCase[] = [
     passing: [
       bucketWithLifecycle([{ id: "a", status: "Enabled", filter: {}, ...abort, ...expireOld }], true),
     ],
+  },
+  {
+    rule: "cost-monthly-budget",
+    config: budget("cost-monthly-budget", 900),
+    failing: [
+      {
+        fixture: [kafka],
+        finding:
+          /estimated \$932\.70\/month is 103\.6% of the \$900\.00 budget; largest: kafka \$932\.70\/month/,
+      },
+    ],
+    passing: [[res("aws:eks/cluster:Cluster", "eks", {})]],
+  },
+  {
+    rule: "cost-monthly-budget-headroom",
+    config: budget("cost-monthly-budget-headroom", 1000),
+    failing: [
+      { fixture: [kafka], finding: /estimated \$932\.70\/month is 93\.3% of the \$1,000\.00 budget/ },
+    ],
+    passing: [[res("aws:eks/cluster:Cluster", "eks", {})]],
   },
 ];
