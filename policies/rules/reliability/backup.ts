@@ -48,7 +48,7 @@ function vaultProblems(
 export const auroraBackupPlan = stackRule<BackupConfig>({
   id: "reliability-aurora-backup-plan",
   family: "data stores",
-  controls: ["CKV2_AWS_8", "FSBP RDS.26", "FSBP Backup.1"],
+  controls: ["CKV2_AWS_8", "FSBP Backup.1"],
   concern: "reliability",
   description:
     "Every Aurora cluster is in an AWS Backup selection whose plan keeps recovery points at least the stack's " +
