@@ -120,4 +120,74 @@ export const databaseEnhancedMonitoring = resourceRule<{ maxIntervalSeconds: num
   },
 });
 
-export const loggingRules: Rule[] = [s3AccessLogging, kafkaBrokerLogs, databaseEnhancedMonitoring];
+/** The log exports each Aurora engine needs for an audit trail and troubleshooting. */
+const requiredExports: Readonly<Record<string, readonly string[]>> = {
+  "aurora-mysql": ["audit", "error", "slowquery"],
+  "aurora-postgresql": ["postgresql"],
+};
+
+export const databaseLogsAndIamAuth = resourceRule({
+  id: "security-database-logs-and-iam-auth",
+  family: "data stores",
+  controls: ["FSBP RDS.34", "FSBP RDS.12", "CKV_AWS_324", "CKV_AWS_162"],
+  concern: "security",
+  description:
+    "Aurora clusters export their audit, error and slow-query logs to CloudWatch Logs (postgresql for Aurora " +
+    "PostgreSQL) and accept IAM database authentication, so logins and changes are on record and clients can " +
+    "use short-lived tokens instead of the master password. Fix: set enabledCloudwatchLogsExports to " +
+    '["audit", "error", "slowquery"] and iamDatabaseAuthenticationEnabled: true.',
+  types: [t.rdsCluster],
+  check: ({ props }, _config, report) => {
+    const wanted = typeof props.engine === "string" ? requiredExports[props.engine] : undefined;
+    const exports = items(props.enabledCloudwatchLogsExports);
+    if (wanted && exports !== unknown && !exports.includes(unknown)) {
+      const missing = wanted.filter((log) => !exports.includes(log));
+      if (missing.length > 0) report(`enabledCloudwatchLogsExports lacks ${missing.join(", ")}`);
+    }
+    const iam = props.iamDatabaseAuthenticationEnabled;
+    if (iam !== true && iam !== unknown) report(`iamDatabaseAuthenticationEnabled is ${show(iam)}`);
+  },
+});
+
+export const edgeAccessLogs = stackRule({
+  id: "security-edge-access-logs",
+  family: "edge",
+  controls: ["FSBP CloudFront.5", "FSBP ELB.5", "CKV_AWS_86", "CKV_AWS_91"],
+  concern: "security",
+  description:
+    "CloudFront distributions and application load balancers record every request: a distribution through " +
+    "standard logging (loggingConfig, or a CloudWatch Logs delivery source of type ACCESS_LOGS with a " +
+    "delivery), a load balancer through accessLogs with enabled: true and a bucket. Fix: keep the Cdn and " +
+    "LoadBalancer components' access logs, or add them as they do.",
+  check: (stack, _config, report) => {
+    const deliveries = stack.ofType("aws:cloudwatch/logDelivery:LogDelivery");
+    for (const distribution of stack.ofType(t.distribution)) {
+      if (at(distribution.props, "loggingConfig.bucket") !== undefined) continue;
+      const delivered = stack
+        .referencing(distribution, "resourceArn", "aws:cloudwatch/logDeliverySource:LogDeliverySource")
+        .filter((source) => source.props.logType === "ACCESS_LOGS" || source.props.logType === unknown)
+        .some((source) =>
+          deliveries.some((d) => d.propertyDependencies.deliverySourceName?.includes(source.urn)),
+        );
+      if (!delivered)
+        report("records no access logs (no loggingConfig, no ACCESS_LOGS delivery)", distribution.urn);
+    }
+    for (const lb of stack.ofType(...t.loadBalancers)) {
+      if (lb.props.loadBalancerType !== undefined && lb.props.loadBalancerType !== "application") continue;
+      const logs = lb.props.accessLogs;
+      if (logs === unknown) continue;
+      const enabled = at(logs, "enabled");
+      if (enabled !== true && enabled !== unknown) {
+        report(`accessLogs.enabled is ${show(enabled)}: requests are not recorded`, lb.urn);
+      }
+    }
+  },
+});
+
+export const loggingRules: Rule[] = [
+  s3AccessLogging,
+  kafkaBrokerLogs,
+  databaseEnhancedMonitoring,
+  databaseLogsAndIamAuth,
+  edgeAccessLogs,
+];

@@ -234,6 +234,30 @@ const hsts = (patch: Record<string, unknown>) =>
     },
   });
 
+const auroraCluster = (props: Record<string, unknown>) =>
+  res("aws:rds/cluster:Cluster", "shard", {
+    engine: "aurora-mysql",
+    enabledCloudwatchLogsExports: ["audit", "error", "slowquery"],
+    iamDatabaseAuthenticationEnabled: true,
+    ...props,
+  });
+
+const distribution = res("aws:cloudfront/distribution:Distribution", "cdn", { enabled: true });
+const deliverySource = (logType: string) =>
+  res(
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    "cdn-logs",
+    { logType, resourceArn: unknown },
+    { deps: { resourceArn: [distribution] } },
+  );
+const deliveryOf = (source: WireResource) =>
+  res(
+    "aws:cloudwatch/logDelivery:LogDelivery",
+    "cdn-logs",
+    { deliverySourceName: unknown, deliveryDestinationArn: unknown },
+    { deps: { deliverySourceName: [source] } },
+  );
+
 const digest = `sha256:${"0123456789abcdef".repeat(4)}`;
 
 export const controlCases: RuleCase[] = [
@@ -478,6 +502,54 @@ export const controlCases: RuleCase[] = [
       },
     ],
     passing: [[eks("1.36")], [eks(undefined)]],
+  },
+  {
+    rule: "security-database-logs-and-iam-auth",
+    failing: [
+      {
+        fixture: [auroraCluster({ enabledCloudwatchLogsExports: ["error"] })],
+        finding: /enabledCloudwatchLogsExports lacks audit, slowquery/,
+      },
+      {
+        fixture: [auroraCluster({ iamDatabaseAuthenticationEnabled: false })],
+        finding: /iamDatabaseAuthenticationEnabled is false/,
+      },
+      {
+        fixture: [auroraCluster({ engine: "aurora-postgresql", enabledCloudwatchLogsExports: undefined })],
+        finding: /lacks postgresql/,
+      },
+    ],
+    passing: [
+      [auroraCluster({})],
+      [auroraCluster({ engine: "aurora-postgresql", enabledCloudwatchLogsExports: ["postgresql"] })],
+    ],
+  },
+  {
+    rule: "security-edge-access-logs",
+    failing: [
+      { fixture: [distribution], finding: /records no access logs/ },
+      {
+        fixture: [distribution, deliverySource("ACCESS_LOGS")],
+        finding: /records no access logs/,
+      },
+      {
+        fixture: [
+          cloudFrontOnlyGroup,
+          alb(cloudFrontOnlyGroup, { accessLogs: { bucket: unknown, enabled: false } }),
+        ],
+        finding: /accessLogs.enabled is false/,
+      },
+      { fixture: [cloudFrontOnlyGroup, alb(cloudFrontOnlyGroup)], finding: /accessLogs.enabled is not set/ },
+    ],
+    passing: [
+      [distribution, deliverySource("ACCESS_LOGS"), deliveryOf(deliverySource("ACCESS_LOGS"))],
+      [
+        res("aws:cloudfront/distribution:Distribution", "cdn", {
+          loggingConfig: { bucket: "logs.s3.amazonaws.com" },
+        }),
+      ],
+      [cloudFrontOnlyGroup, alb(cloudFrontOnlyGroup, { accessLogs: { bucket: unknown, enabled: true } })],
+    ],
   },
   {
     rule: "security-cloudfront-hsts-preload",
