@@ -7,7 +7,9 @@ import { assertValidArgs, type Problem } from "./problems";
  * The tag that records why Secrets Manager does not rotate a secret: the documented exception the
  * policy pack (security-secret-rotation) accepts instead of a rotation schedule.
  */
-export const rotationExceptionTag = "rotation-exception";
+const rotationExceptionTag = "rotation-exception";
+
+const token = "crest:security:GeneratedSecret";
 
 /** Tag values allow 256 of letters, digits, spaces and `_ . : / = + - @` (Secrets Manager TagResource). */
 const tagValue = /^[\p{L}\p{N}\s_.:/=+\-@]{20,256}$/u;
@@ -25,9 +27,12 @@ export function rotationExceptionProblems(reason: string): Problem[] {
       ];
 }
 
-/** The tags of a secret Secrets Manager does not rotate, for `reason`. */
-export function rotationExceptionTags(owner: string, reason: string): Record<string, string> {
-  assertValidArgs("crest:security:GeneratedSecret", owner, rotationExceptionProblems(reason));
+/** The tags of a secret Secrets Manager does not rotate, for `reason`; `owner` names the component that declares it. */
+export function rotationExceptionTags(
+  owner: { readonly type: string; readonly name: string },
+  reason: string,
+): Record<string, string> {
+  assertValidArgs(owner.type, owner.name, rotationExceptionProblems(reason));
   return { [rotationExceptionTag]: reason };
 }
 
@@ -74,7 +79,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
   public readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("crest:security:GeneratedSecret", name, {}, opts);
+    super(token, name, {}, opts);
+    assertValidArgs(token, name, rotationExceptionProblems(args.rotationException));
     const password = new random.RandomPassword(
       name,
       {
@@ -93,7 +99,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         description: args.description,
         kmsKeyId: args.kmsKeyId,
         recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
-        tags: rotationExceptionTags(name, args.rotationException),
+        tags: rotationExceptionTags({ type: token, name }, args.rotationException),
         ...(args.secretNamePrefix ? { namePrefix: args.secretNamePrefix } : {}),
       },
       { parent: this },

@@ -74,7 +74,7 @@ export class AppSecrets extends pulumi.ComponentResource {
         kmsKeyId: key.keyArn,
         recoveryWindowInDays,
         tags: rotationExceptionTags(
-          `${name}-wechat-app-secret`,
+          { type: token, name },
           "WeChat issues the AppSecret: its owner resets it in the WeChat console and puts the new value here",
         ),
       },
