@@ -108,6 +108,16 @@ export const auroraBackupPlan = stackRule<BackupConfig>({
           const list = items(at(rule, "copyActions"));
           return list === unknown ? [unknown] : list;
         });
+        // A copy without a lifecycle is kept until deleted; one with a shorter one expires first.
+        for (const copy of copies) {
+          const days = at(copy, "lifecycle.deleteAfter");
+          if (typeof days === "number" && days < config.minRetentionDays) {
+            report(
+              `plan ${plan.name} keeps copies ${days} days, under ${config.minRetentionDays}`,
+              cluster.urn,
+            );
+          }
+        }
         const copiesElsewhere =
           vaults.remote.length > 0 ||
           copies.some((c) => c === unknown || at(c, "destinationVaultArn") === unknown) ||

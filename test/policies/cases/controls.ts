@@ -439,12 +439,29 @@ export const controlCases: RuleCase[] = [
     failing: [
       { fixture: backup({ selected: false }), finding: /is in no AWS Backup selection/ },
       { fixture: backup({ vaults: [homeVault] }), finding: /copies no recovery point to another region/ },
+      {
+        fixture: backup({
+          vaults: [homeVault],
+          rule: {
+            copyActions: [
+              { destinationVaultArn: "arn:aws:backup:ap-southeast-1:111111111111:backup-vault:same-region" },
+            ],
+          },
+        }),
+        finding: /copies no recovery point to another region/,
+      },
       { fixture: backup({ locked: false }), finding: /vault vault is not locked/ },
       {
         fixture: backup({ rule: { lifecycle: { deleteAfter: 3 } } }),
         finding: /keeps recovery points 3 days, under 7/,
       },
       { fixture: backup({ rule: { lifecycle: undefined } }), finding: /without a lifecycle/ },
+      {
+        fixture: backup({
+          rule: { copyActions: [{ destinationVaultArn: unknown, lifecycle: { deleteAfter: 1 } }] },
+        }),
+        finding: /keeps copies 1 days, under 7/,
+      },
       {
         fixture: backup({ vaults: [vault("vault", undefined), drVault] }),
         finding: /vault vault has no kmsKeyArn of its own/,
@@ -454,7 +471,21 @@ export const controlCases: RuleCase[] = [
         finding: /vault vault uses the database's own key/,
       },
     ],
-    passing: [backup({})],
+    passing: [
+      backup({}),
+      // As the resolved pass sees a copy to a vault outside the program: its ARN names another region.
+      backup({
+        vaults: [homeVault],
+        rule: {
+          copyActions: [
+            {
+              destinationVaultArn: "arn:aws:backup:ap-northeast-1:111111111111:backup-vault:dr",
+              lifecycle: {},
+            },
+          ],
+        },
+      }),
+    ],
   },
   {
     rule: "security-node-volumes-encrypted",
