@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountIdProblems } from "../lib/placement";
+import { accountIdProblems, type OtherRegion } from "../lib/placement";
 import type { Problem } from "../lib/problems";
 import { allowed, integer, parseSettings } from "../lib/schema";
 
@@ -38,19 +38,13 @@ export const auroraBackupSettingsSchema = z.object({
 
 export type AuroraBackupSettings = z.output<typeof auroraBackupSettingsSchema>;
 
-/** The region and provider recovery points are copied to. */
-export interface BackupCopyTarget {
-  readonly region: string;
-  readonly provider: pulumi.ProviderResource;
-}
-
 export type AuroraBackupArgs = Readonly<z.input<typeof auroraBackupSettingsSchema>> & {
   /** Account owning the vault keys; its root administers them. @default none (required) */
   readonly accountId: string;
   /** ARNs of the Aurora clusters to back up. @default none (required) */
   readonly clusterArns: readonly pulumi.Input<string>[];
   /** Where recovery points are copied when `copyToDrRegion` is on. @default none (required then) */
-  readonly copyTo?: BackupCopyTarget;
+  readonly copyTo?: OtherRegion;
   /** Pulumi-protect the vaults and their keys. @default true */
   readonly protect?: boolean;
 };

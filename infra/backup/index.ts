@@ -10,7 +10,6 @@ export {
   type AuroraBackupSettings,
   auroraBackupArgsProblems,
   auroraBackupSettingsSchema,
-  type BackupCopyTarget,
 } from "./args";
 
 const token = "crest:data:AuroraBackup";
