@@ -42,7 +42,9 @@ export const storageSettingsSchema = z.object({
     .describe("Lifecycle of the archive bucket.")
     .default(() => archiveTieringSchema.parse({})),
   accessLogRetentionDays: s3ExpirationDaysSchema
-    .describe("Days the server access logs of the archive and static-asset buckets are kept.")
+    .describe(
+      "Days the server access logs of the archive, the static assets and the archive's DR copy are kept.",
+    )
     .default(365),
 });
 
