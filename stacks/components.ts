@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PreScaleArgs } from "../infra/capacity/preScale";
+import type { AuroraBackupArgs } from "../infra/backup";
 import type { CdnArgs } from "../infra/cdn";
 import { type EksClusterArgs, instanceArchitecture } from "../infra/cluster/args";
 import type { KafkaClusterArgs } from "../infra/kafka";
@@ -11,6 +12,7 @@ import type { RedisClusterArgs } from "../infra/redis";
 import type { TieredStorageArgs } from "../infra/storage";
 import type { WorkloadArgs } from "../infra/workload";
 import { preScaleMinReplicas } from "./config/capacity";
+import { auroraBackupTierDefaults } from "./config/tiers";
 import type { StackConfig } from "./config/types";
 
 /**
@@ -74,6 +76,22 @@ function placementArgs(config: StackConfig, placement: DataPlacement, azCount = 
 
 export function mysqlArgs(config: StackConfig, placement: DataPlacement): ShardedMysqlArgs {
   return { ...placementArgs(config, placement), ...config.mysql };
+}
+
+/** The shards' AWS Backup: the tier's plan, copied to the storage DR region when the tier says so. */
+export function backupArgs(
+  config: StackConfig,
+  clusterArns: readonly pulumi.Input<string>[],
+  drProvider?: pulumi.ProviderResource,
+): AuroraBackupArgs {
+  const { drRegion } = config.storage;
+  return {
+    ...auroraBackupTierDefaults[config.tier],
+    accountId: config.accountId,
+    clusterArns,
+    protect: config.protect,
+    ...(drRegion && drProvider ? { copyTo: { region: drRegion, provider: drProvider } } : {}),
+  };
 }
 
 export function redisArgs(config: StackConfig, placement: DataPlacement): RedisClusterArgs {

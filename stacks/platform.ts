@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PreScale } from "../infra/capacity/preScale";
+import { AuroraBackup } from "../infra/backup";
 import { Cdn } from "../infra/cdn";
 import { EksCluster, serviceAccountRole } from "../infra/cluster";
 import { KafkaCluster } from "../infra/kafka";
@@ -12,6 +13,7 @@ import { TieredStorage } from "../infra/storage";
 import { AppSecrets, secretReaderPolicy, Workload, type WorkloadIdentity } from "../infra/workload";
 import {
   appPort,
+  backupArgs,
   type ComponentKey,
   cdnArgs,
   clusterArgs,
@@ -72,6 +74,7 @@ export function definePlatform(config: StackConfig) {
   const drProvider = drRegion ? awsProvider(`${prefix}-dr`, config, drRegion) : undefined;
   // The static-assets bucket policy names the distribution, which needs the bucket first.
   const [cdnDistributionArn, resolveCdnDistributionArn] = pulumi.deferredOutput<string>();
+  new AuroraBackup(`${name("mysql")}-backup`, backupArgs(config, mysql.clusterArns, drProvider), providers);
   const storage = new TieredStorage(
     name("storage"),
     { ...storageArgs(config, drProvider), cdnDistributionArns: [cdnDistributionArn] },

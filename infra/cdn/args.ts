@@ -50,7 +50,11 @@ export const cdnSettingsSchema = z.object({
     .enum(priceClasses, allowed(priceClasses.map((c) => `"${c}"`).join(", ")))
     .describe("CloudFront edge locations used; PriceClass_All includes every Asian edge.")
     .default("PriceClass_All"),
-  accessLogRetentionDays: s3ExpirationDaysSchema.describe("Days the CDN access logs are kept.").default(365),
+  accessLogRetentionDays: s3ExpirationDaysSchema
+    .describe(
+      "Days the CDN access logs are kept, and its WAF request logs (rounded up to a CloudWatch Logs period).",
+    )
+    .default(365),
 });
 
 export type CdnSettings = z.output<typeof cdnSettingsSchema>;

@@ -15,7 +15,7 @@ import {
   staticAssetsPath,
 } from "./args";
 import { edgePolicies } from "./policies";
-import { cdnWebAcl } from "./webAcl";
+import { cdnWebAcl, webAclLogging } from "./webAcl";
 
 export {
   type CacheTtlArgs,
@@ -65,6 +65,11 @@ export class Cdn extends pulumi.ComponentResource {
       usEast1,
     );
     const webAcl = cdnWebAcl(name, { rateLimitPerIp: settings.rateLimitPerIp }, usEast1);
+    webAclLogging(
+      name,
+      { accountId: args.accountId, webAcl, accessLogRetentionDays: settings.accessLogRetentionDays },
+      usEast1,
+    );
     const originAccessControl = new aws.cloudfront.OriginAccessControl(
       name,
       {

@@ -92,11 +92,14 @@ export function edgePolicies(
     securityHeaders: new aws.cloudfront.ResponseHeadersPolicy(
       `${name}-security-headers`,
       {
-        comment: "HSTS, nosniff, no framing, strict referrer",
+        comment: "HSTS with preload, nosniff, no framing, strict referrer",
         securityHeadersConfig: {
           strictTransportSecurity: {
             accessControlMaxAgeSec: hstsMaxAgeSeconds,
             includeSubdomains: true,
+            // On the browsers' built-in HTTPS-only list once submitted to hstspreload.org, which
+            // requires max-age of a year or more, includeSubDomains and preload.
+            preload: true,
             override: true,
           },
           contentTypeOptions: { override: true },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { wafManagedRuleGroups } from "../lib/pins";
+import { encryptedLogGroup, logRetentionDays } from "../lib/logs";
+import { wafLogDestinationPrefix, wafManagedRuleGroups } from "../lib/pins";
 
 /** AWS WAF's range for a rate-based rule's limit (API reference, RateBasedStatement.Limit). */
 export const rateLimitRange = { min: 10, max: 2_000_000_000 } as const;
@@ -57,4 +58,44 @@ export function cdnWebAcl(
     },
     opts,
   );
+}
+
+/**
+ * Logs every request the web ACL sees to a CloudWatch log group in us-east-1 (where CloudFront's
+ * web ACLs live), encrypted with a key of its own. WAF accepts only destinations whose name starts
+ * with `aws-waf-logs-`; the Authorization and Cookie headers are redacted, so the logs hold no
+ * credentials.
+ */
+export function webAclLogging(
+  name: string,
+  args: {
+    readonly accountId: string;
+    readonly webAcl: aws.wafv2.WebAcl;
+    /** Days the CDN's access logs are kept; WAF's request logs are kept as long, or the next period CloudWatch offers. */
+    readonly accessLogRetentionDays: number;
+  },
+  opts: { parent: pulumi.Resource; provider: pulumi.ProviderResource },
+): aws.cloudwatch.LogGroup {
+  const logGroup = encryptedLogGroup(
+    `${name}-waf-logs`,
+    {
+      region: "us-east-1",
+      accountId: args.accountId,
+      logGroupName: `${wafLogDestinationPrefix.value}${name}`,
+      description: `the WAF request logs of ${name}`,
+      retentionInDays:
+        logRetentionDays.find((days) => days >= args.accessLogRetentionDays) ?? Math.max(...logRetentionDays),
+    },
+    opts,
+  );
+  new aws.wafv2.WebAclLoggingConfiguration(
+    name,
+    {
+      resourceArn: args.webAcl.arn,
+      logDestinationConfigs: [logGroup.arn],
+      redactedFields: ["authorization", "cookie"].map((header) => ({ singleHeader: { name: header } })),
+    },
+    opts,
+  );
+  return logGroup;
 }

@@ -211,6 +211,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
         kmsKeyId: key.keyArn,
         secretNamePrefix: `AmazonMSK_${name}-`,
         fields: { username: scramUsername },
+        rotationException:
+          "Kafka clients read the SCRAM password at start only: rotate it with a deploy followed by a rolling restart",
       },
       { parent: this },
     );

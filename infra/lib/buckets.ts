@@ -129,6 +129,8 @@ export interface LogBucketSpec {
   /** Days a log object is kept. */
   readonly retentionDays: number;
   readonly allow: (bucketArn: pulumi.Output<string>) => Statement[];
+  /** Provider of another region, for the disaster-recovery copy's logs. */
+  readonly provider?: pulumi.ProviderResource;
 }
 
 /**
@@ -146,6 +148,7 @@ export function logBucket(name: string, spec: LogBucketSpec, parent: pulumi.Reso
         }),
       ],
       allow: spec.allow,
+      provider: spec.provider,
     },
     parent,
   );

@@ -1,6 +1,40 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { assertValidArgs, type Problem } from "./problems";
+
+/**
+ * The tag that records why Secrets Manager does not rotate a secret: the documented exception the
+ * policy pack (security-secret-rotation) accepts instead of a rotation schedule.
+ */
+const rotationExceptionTag = "rotation-exception";
+
+const token = "crest:security:GeneratedSecret";
+
+/** Tag values allow 256 of letters, digits, spaces and `_ . : / = + - @` (Secrets Manager TagResource). */
+const tagValue = /^[\p{L}\p{N}\s_.:/=+\-@]{20,256}$/u;
+
+export function rotationExceptionProblems(reason: string): Problem[] {
+  return tagValue.test(reason)
+    ? []
+    : [
+        {
+          path: "rotationException",
+          value: reason,
+          allowed:
+            "a sentence of 20 to 256 letters, digits, spaces and _ . : / = + - @ (a tag value) saying why the secret is not rotated",
+        },
+      ];
+}
+
+/** The tags of a secret Secrets Manager does not rotate, for `reason`; `owner` names the component that declares it. */
+export function rotationExceptionTags(
+  owner: { readonly type: string; readonly name: string },
+  reason: string,
+): Record<string, string> {
+  assertValidArgs(owner.type, owner.name, rotationExceptionProblems(reason));
+  return { [rotationExceptionTag]: reason };
+}
 
 export interface GeneratedSecretArgs {
   /** What the secret is for; shown in Secrets Manager. @default none (required) */
@@ -26,6 +60,12 @@ export interface GeneratedSecretArgs {
   readonly specialCharacters?: string;
   /** Days a deleted secret can still be restored. @default 30 */
   readonly recoveryWindowInDays?: number;
+  /**
+   * Why Secrets Manager does not rotate this secret (none of Crest's has a rotation function: each
+   * is rotated by a deploy, for the reason given). Kept on the secret as its `rotation-exception`
+   * tag, which the policy pack reads. @default none (required)
+   */
+  readonly rotationException: string;
 }
 
 /**
@@ -39,7 +79,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
   public readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("crest:security:GeneratedSecret", name, {}, opts);
+    super(token, name, {}, opts);
+    assertValidArgs(token, name, rotationExceptionProblems(args.rotationException));
     const password = new random.RandomPassword(
       name,
       {
@@ -58,6 +99,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         description: args.description,
         kmsKeyId: args.kmsKeyId,
         recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+        tags: rotationExceptionTags({ type: token, name }, args.rotationException),
         ...(args.secretNamePrefix ? { namePrefix: args.secretNamePrefix } : {}),
       },
       { parent: this },

@@ -208,6 +208,39 @@ export const wafManagedRuleGroups = pin(
   "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
 );
 
+/**
+ * The prefix WAF requires of a logging destination's name (CloudWatch log group, S3 bucket or
+ * Firehose stream); a destination without it is refused by PutLoggingConfiguration.
+ */
+export const wafLogDestinationPrefix = pin(
+  "aws-waf-logs-",
+  "https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html",
+);
+
+/**
+ * The AWS managed prefix list of CloudFront's origin-facing servers (IPv4). Its weight is 55: one
+ * security group rule that references it counts as 55 of the group's 60 inbound rules by default,
+ * so only one rule may use it.
+ */
+export const cloudFrontOriginFacingPrefixList = pin(
+  "com.amazonaws.global.cloudfront.origin-facing",
+  "https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html",
+);
+
+/** AWS managed policies Crest's service roles attach, each the one its service documents. */
+export const managedPolicies = {
+  /** Lets RDS publish Enhanced Monitoring metrics to CloudWatch Logs (log groups `RDS*` only). */
+  rdsEnhancedMonitoring: pin(
+    "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonRDSEnhancedMonitoringRole.html",
+  ),
+  /** Lets AWS Backup take and copy snapshots of the resources a backup selection names. */
+  backup: pin(
+    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForBackup.html",
+  ),
+} as const;
+
 /** One line of the README's "External versions" table. */
 export interface PinRow extends PinSource {
   readonly name: string;
@@ -265,5 +298,9 @@ export function externalPins(): PinRow[] {
     row("kubectl image (the sale window's pre-scale CronJobs)", images.kubectl),
     ...entries(tls).map(([name, p]) => row(tlsLabels[name], p)),
     row("WAF managed rule groups (CloudFront web ACL)", wafManagedRuleGroups),
+    row("WAF logging destination name prefix", wafLogDestinationPrefix),
+    row("CloudFront origin-facing managed prefix list", cloudFrontOriginFacingPrefixList),
+    row("RDS Enhanced Monitoring managed policy", managedPolicies.rdsEnhancedMonitoring),
+    row("AWS Backup service role managed policy", managedPolicies.backup),
   ];
 }

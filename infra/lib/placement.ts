@@ -1,6 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "./problems";
 
+/** A second region (disaster recovery) and the provider for it. */
+export interface OtherRegion {
+  /** The region, e.g. the stack's `crest:storage.drRegion`. @default none (required) */
+  readonly region: string;
+  /**
+   * An `aws.Provider` configured for `region`. The caller builds it: a component never creates
+   * providers from config. @default none (required)
+   */
+  readonly provider: pulumi.ProviderResource;
+}
+
 /** Where a data store lives and who may reach it: the arguments every data-tier component shares. */
 export interface DataStorePlacementArgs {
   /** Account the store lives in; scopes key policies. @default none (required) */

@@ -52,7 +52,9 @@ export const loadBalancerSettingsSchema = z.object({
     .describe("Seconds a new pod ramps up to its full share of requests (0 = off).")
     .default(30),
   accessLogRetentionDays: s3ExpirationDaysSchema
-    .describe("Days the load balancer and CDN access logs are kept.")
+    .describe(
+      "Days the load balancer and CDN access logs are kept (and the WAF request logs, rounded up to a CloudWatch Logs retention period).",
+    )
     .default(365),
 });
 

@@ -4,7 +4,7 @@ import { logBucket } from "../lib/buckets";
 import { aliasRecords, dnsValidatedCertificate, originDomainName } from "../lib/dns";
 import { EncryptionKey } from "../lib/encryptionKey";
 import { GeneratedSecret } from "../lib/generatedSecret";
-import { tls } from "../lib/pins";
+import { cloudFrontOriginFacingPrefixList, tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
 import { elbAccessLogStatements } from "./accessLogs";
 import {
@@ -44,8 +44,8 @@ const originVerifyHeaderName = "X-Crest-Origin-Verify";
 
 /**
  * The API's internet-facing Application Load Balancer, in the public subnets of every AZ, behind
- * CloudFront. HTTPS only answers requests that carry CloudFront's secret origin header; HTTP only
- * redirects to HTTPS. Invalid header fields are dropped and request smuggling is refused
+ * CloudFront. Its security group admits HTTPS from CloudFront's origin-facing prefix list only, and
+ * the HTTPS listener answers 403 unless a request carries CloudFront's secret origin header. Invalid header fields are dropped and request smuggling is refused
  * (`strictest` desync mitigation); access logs go to a bucket of its own. Pods are registered
  * into the target group by the workload's TargetGroupBinding (AWS Load Balancer Controller), so
  * the load balancer itself is declared here, where the policy pack can review it.
@@ -86,19 +86,26 @@ export class LoadBalancer extends pulumi.ComponentResource {
       },
       this,
     );
+    // CloudFront reaches the origin over HTTPS only (https-only origin policy), so port 80 stays
+    // closed; the prefix list's weight of 55 leaves room for one such rule in a group anyway.
+    const cloudFront = aws.ec2.getManagedPrefixListOutput(
+      { name: cloudFrontOriginFacingPrefixList.value },
+      { parent: this },
+    );
     const securityGroup = new aws.ec2.SecurityGroup(
       name,
       {
         vpcId: args.vpcId,
-        description: "Internet-facing API load balancer: HTTPS in (HTTP only redirects), API pods out",
-        ingress: [443, 80].map((port) => ({
-          description:
-            port === 443 ? "HTTPS from CloudFront and the internet" : "HTTP, answered with a redirect",
-          protocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          cidrBlocks: ["0.0.0.0/0"],
-        })),
+        description: "Internet-facing API load balancer: HTTPS from CloudFront only, API pods out",
+        ingress: [
+          {
+            description: "HTTPS from CloudFront's origin-facing servers (AWS managed prefix list)",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            prefixListIds: [cloudFront.id],
+          },
+        ],
         egress: [
           {
             description: "Requests and health checks to API pods",
@@ -196,6 +203,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
         kmsKeyId: verifyKey.keyArn,
         length: 64,
         specialCharacters: "-_",
+        rotationException:
+          "CloudFront and the listener rule take the value from Pulumi: replace the password in a deploy to rotate both at once",
       },
       { parent: this },
     );
@@ -208,18 +217,6 @@ export class LoadBalancer extends pulumi.ComponentResource {
           { httpHeader: { httpHeaderName: originVerifyHeaderName, values: [verifySecret.password] } },
         ],
         actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-      },
-      { parent: this },
-    );
-    new aws.lb.Listener(
-      `${name}-http`,
-      {
-        loadBalancerArn: loadBalancer.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultActions: [
-          { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
-        ],
       },
       { parent: this },
     );

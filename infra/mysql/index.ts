@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { dataStoreSecurityGroup } from "../lib/dataStoreSecurityGroup";
 import { EncryptionKey } from "../lib/encryptionKey";
 import { type DerivedName, nameBudget } from "../lib/names";
-import { engines, tls } from "../lib/pins";
+import { engines, managedPolicies, tls } from "../lib/pins";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { type ShardedMysqlArgs, shardedMysqlArgsProblems, shardedMysqlSettingsSchema } from "./args";
 
@@ -24,6 +24,13 @@ export const auroraMysqlEngineVersion = engines.auroraMysql.value;
 /** The cluster parameter group family of `auroraMysqlEngineVersion`. */
 export const auroraMysqlParameterFamily = engines.auroraMysqlParameterFamily.value;
 export const mysqlPort = 3306;
+
+/**
+ * Seconds between Enhanced Monitoring samples (OS metrics: CPU steal, memory, per-process load),
+ * which CloudWatch's one-minute instance metrics cannot show. 60 is the coarsest interval and the
+ * cheapest; RDS accepts 0 (off), 1, 5, 10, 15, 30 or 60.
+ */
+const enhancedMonitoringIntervalSeconds = 60;
 
 /** RDS DB cluster and DB instance identifiers are at most 63 characters. */
 const maxIdentifierLength = 63;
@@ -101,6 +108,8 @@ export class ShardedMysql extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly clusterIdentifiers: pulumi.Output<string>[];
+  /** Each shard cluster's ARN, in shard order: what a backup selection names. */
+  public readonly clusterArns: pulumi.Output<string>[];
 
   constructor(name: string, args: ShardedMysqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("crest:data:ShardedMysql", name, {}, opts);
@@ -157,6 +166,8 @@ export class ShardedMysql extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const monitoringRole = this.enhancedMonitoringRole(name);
+
     const azs = args.availabilityZones;
     const shards = Array.from({ length: args.shards }, (_, shard) => {
       const cluster = new aws.rds.Cluster(
@@ -207,6 +218,8 @@ export class ShardedMysql extends pulumi.ComponentResource {
             performanceInsightsEnabled: true,
             performanceInsightsKmsKeyId: key.keyArn,
             performanceInsightsRetentionPeriod: 7,
+            monitoringInterval: enhancedMonitoringIntervalSeconds,
+            monitoringRoleArn: monitoringRole.arn,
             copyTagsToSnapshot: true,
           },
           // The first instance created in an Aurora cluster becomes its writer: readers wait for it,
@@ -235,11 +248,40 @@ export class ShardedMysql extends pulumi.ComponentResource {
     this.securityGroupId = securityGroup.id;
     this.kmsKeyArn = key.keyArn;
     this.clusterIdentifiers = shards.map((cluster) => cluster.clusterIdentifier);
+    this.clusterArns = shards.map((cluster) => cluster.arn);
     this.registerOutputs({
       shardMap: this.shardMap,
       securityGroupId: this.securityGroupId,
       kmsKeyArn: this.kmsKeyArn,
       clusterIdentifiers: this.clusterIdentifiers,
+      clusterArns: this.clusterArns,
     });
+  }
+
+  /** The role RDS assumes to publish every instance's Enhanced Monitoring metrics. */
+  private enhancedMonitoringRole(name: string): aws.iam.Role {
+    const role = new aws.iam.Role(
+      `${name}-monitoring`,
+      {
+        description: `Lets RDS publish Enhanced Monitoring metrics of ${name}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "monitoring.rds.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-monitoring`,
+      { role: role.name, policyArn: managedPolicies.rdsEnhancedMonitoring.value },
+      { parent: this },
+    );
+    return role;
   }
 }

@@ -119,6 +119,8 @@ export class RedisCluster extends pulumi.ComponentResource {
         kmsKeyId: key.keyArn,
         length: authTokenLength,
         specialCharacters: authTokenSpecialCharacters,
+        rotationException:
+          "Pulumi sets the token on the replication group: rotate it with a deploy that uses the ElastiCache ROTATE strategy",
       },
       parent,
     );

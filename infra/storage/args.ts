@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { s3ExpirationDaysSchema } from "../lib/buckets";
+import type { OtherRegion } from "../lib/placement";
 import type { Problem } from "../lib/problems";
 import { integerAtLeast, parseSettings } from "../lib/schema";
 
@@ -41,21 +42,16 @@ export const storageSettingsSchema = z.object({
     .describe("Lifecycle of the archive bucket.")
     .default(() => archiveTieringSchema.parse({})),
   accessLogRetentionDays: s3ExpirationDaysSchema
-    .describe("Days the server access logs of the archive and static-asset buckets are kept.")
+    .describe(
+      "Days the server access logs of the archive, the static assets and the archive's DR copy are kept.",
+    )
     .default(365),
 });
 
 export type StorageSettings = z.output<typeof storageSettingsSchema>;
 
-export interface StorageReplicationArgs {
-  /** Disaster-recovery region the archive is copied to; must differ from `region`. @default none (required) */
-  readonly region: string;
-  /**
-   * An `aws.Provider` configured for `replication.region`. The caller builds it: a component never
-   * creates providers from config. @default none (required)
-   */
-  readonly provider: pulumi.ProviderResource;
-}
+/** The disaster-recovery region the archive is copied to (it must differ from `region`), and its provider. */
+export type StorageReplicationArgs = OtherRegion;
 
 /** The settings above (each optional: every one has a default) and the store's place and readers. */
 export type TieredStorageArgs = Readonly<z.input<typeof storageSettingsSchema>> & {

@@ -45,6 +45,8 @@ const bucketSuffixes = {
   staticAssets: "-static-assets",
   accessLogs: "-access-logs",
   archiveReplica: "-archive-dr",
+  /** The copy's access logs, in the DR region (S3 delivers server access logs within a region only). */
+  archiveReplicaLogs: "-dr-logs",
 } as const;
 /** What the replication role (and its policy) append to the component's name. */
 const replicationRoleSuffix = "-replication";
@@ -135,35 +137,22 @@ export class TieredStorage extends pulumi.ComponentResource {
       this,
     );
 
-    const logSources = [
-      { sid: "Archive", name: "archive", source: archive },
-      { sid: "StaticAssets", name: "static-assets", source: staticAssets },
-    ].map((s) => ({ ...s, prefix: `${s.name}/`, bucketArn: s.source.bucket.arn }));
-    const accessLogs = logBucket(
-      `${name}${bucketSuffixes.accessLogs}`,
-      {
-        protect,
-        retentionDays: settings.accessLogRetentionDays,
-        allow: (arn) => logDeliveryStatements(arn, args.accountId, logSources),
-      },
-      this,
+    const accessLogs = this.accessLogged(
+      name,
+      bucketSuffixes.accessLogs,
+      args,
+      [
+        { sid: "Archive", name: "archive", source: archive },
+        { sid: "StaticAssets", name: "static-assets", source: staticAssets },
+      ],
+      { protect, retentionDays: settings.accessLogRetentionDays },
     );
-    for (const { name: sourceName, prefix, source } of logSources) {
-      new aws.s3.BucketLogging(
-        `${name}-${sourceName}`,
-        {
-          bucket: source.bucket.bucket,
-          targetBucket: accessLogs.bucket.bucket,
-          targetPrefix: prefix,
-          // Keys partitioned by account/region/bucket/date, which Athena can prune.
-          targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
-        },
-        { parent: this, dependsOn: [accessLogs.policy] },
-      );
-    }
 
     if (args.replication) {
-      this.replicateArchive(name, args, args.replication, archive, key.keyArn, tiering, protect);
+      this.replicateArchive(name, args, args.replication, archive, key.keyArn, tiering, {
+        protect,
+        retentionDays: settings.accessLogRetentionDays,
+      });
     }
 
     this.archiveBucketName = archive.bucket.bucket;
@@ -185,6 +174,43 @@ export class TieredStorage extends pulumi.ComponentResource {
   }
 
   /**
+   * A log bucket receiving the server access logs of `sources`, each under its own prefix. S3
+   * delivers to a bucket of the same region, so the bucket lives where the sources do.
+   */
+  private accessLogged(
+    name: string,
+    logBucketSuffix: string,
+    args: TieredStorageArgs,
+    sources: readonly { sid: string; name: string; source: SecureBucket }[],
+    spec: {
+      readonly protect: boolean;
+      readonly retentionDays: number;
+      readonly provider?: pulumi.ProviderResource;
+    },
+  ): SecureBucket {
+    const logSources = sources.map((s) => ({ ...s, prefix: `${s.name}/`, bucketArn: s.source.bucket.arn }));
+    const accessLogs = logBucket(
+      `${name}${logBucketSuffix}`,
+      { ...spec, allow: (arn) => logDeliveryStatements(arn, args.accountId, logSources) },
+      this,
+    );
+    for (const { name: sourceName, prefix, source } of logSources) {
+      new aws.s3.BucketLogging(
+        `${name}-${sourceName}`,
+        {
+          bucket: source.bucket.bucket,
+          targetBucket: accessLogs.bucket.bucket,
+          targetPrefix: prefix,
+          // Keys partitioned by account/region/bucket/date, which Athena can prune.
+          targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+        },
+        { parent: this, provider: spec.provider, dependsOn: [accessLogs.policy] },
+      );
+    }
+    return accessLogs;
+  }
+
+  /**
    * Copies every archive object, encrypted under a key of the other region, to a bucket there
    * with the same protections and lifecycle, so the copy tiers down as the original does.
    */
@@ -195,8 +221,9 @@ export class TieredStorage extends pulumi.ComponentResource {
     archive: SecureBucket,
     archiveKeyArn: pulumi.Output<string>,
     tiering: ArchiveTiering,
-    protect: boolean,
+    logs: { readonly protect: boolean; readonly retentionDays: number },
   ): void {
+    const { protect } = logs;
     const replicaKey = new EncryptionKey(
       `${name}-s3-dr`,
       {
@@ -215,6 +242,13 @@ export class TieredStorage extends pulumi.ComponentResource {
         provider: replication.provider,
       },
       this,
+    );
+    this.accessLogged(
+      name,
+      bucketSuffixes.archiveReplicaLogs,
+      args,
+      [{ sid: "ArchiveReplica", name: "archive-dr", source: replica }],
+      { ...logs, provider: replication.provider },
     );
     const role = new aws.iam.Role(
       `${name}${replicationRoleSuffix}`,

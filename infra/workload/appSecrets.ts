@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey } from "../lib/encryptionKey";
-import { GeneratedSecret } from "../lib/generatedSecret";
+import { GeneratedSecret, rotationExceptionTags } from "../lib/generatedSecret";
 import { accountIdProblems } from "../lib/placement";
 import { assertValidArgs, type Problem } from "../lib/problems";
 import { integerProblems } from "../lib/schema";
@@ -63,6 +63,7 @@ export class AppSecrets extends pulumi.ComponentResource {
         kmsKeyId: key.keyArn,
         length: 64,
         recoveryWindowInDays,
+        rotationException: "A new key signs every user out: rotate it with a deploy during a quiet hour",
       },
       { parent: this, protect },
     );
@@ -72,6 +73,10 @@ export class AppSecrets extends pulumi.ComponentResource {
         description: 'WeChat mini-program AppSecret as {"password": ...}; its owner sets the value',
         kmsKeyId: key.keyArn,
         recoveryWindowInDays,
+        tags: rotationExceptionTags(
+          { type: token, name },
+          "WeChat issues the AppSecret: its owner resets it in the WeChat console and puts the new value here",
+        ),
       },
       { parent: this, protect },
     );

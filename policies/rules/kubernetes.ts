@@ -90,18 +90,14 @@ export const resourceRequestsAndLimits = containerRule<{ requireCpuLimit: boolea
   },
 });
 
-export const imagePinned = containerRule<{ requireDigest: boolean }>({
+export const imagePinned = containerRule({
   id: "kubernetes-image-pinned",
   family: "supply chain",
-  controls: ["kube-score container-image-tag", "CKV_K8S_43"],
+  controls: ["kube-score container-image-tag"],
   description:
     "Images are pinned to a version: never `:latest` or untagged, so every rollout runs what was reviewed. " +
     "Fix: reference images by an immutable tag (the build's version or commit) or by digest (@sha256:…).",
-  config: {
-    schema: { requireDigest: { type: "boolean", description: "Require an @sha256 digest, not only a tag." } },
-    defaults: () => ({ requireDigest: false }),
-  },
-  checkContainer: (_pod, container, config, report) => {
+  checkContainer: (_pod, container, _config, report) => {
     const image = container.spec.image;
     if (typeof image !== "string") return;
     if (image.includes("@sha256:")) return;
@@ -109,7 +105,26 @@ export const imagePinned = containerRule<{ requireDigest: boolean }>({
     const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : undefined;
     if (tag === undefined) report(`${container.label} image ${image} has no tag (means latest)`);
     else if (tag === "latest") report(`${container.label} image ${image} uses :latest`);
-    else if (config.requireDigest) report(`${container.label} image ${image} is not pinned by digest`);
+  },
+});
+
+/** An image reference pinned to content: `<repository>@sha256:<64 hex>`, with or without a tag. */
+const digestReference = /@sha256:[0-9a-f]{64}$/;
+
+export const imageDigest = containerRule({
+  id: "kubernetes-image-digest",
+  family: "supply chain",
+  controls: ["CKV_K8S_43"],
+  description:
+    "Images are pinned by digest: a tag, even an immutable one in ECR, names whatever a registry maps it " +
+    "to (a mirror or a public registry can move it), a digest names the bytes that were reviewed and scanned. " +
+    "Fix: reference the image as <repository>@sha256:<digest> (the build's or the registry's digest).",
+  levels: { dev: "advisory", prod: "mandatory" },
+  checkContainer: (_pod, container, _config, report) => {
+    const image = container.spec.image;
+    if (typeof image === "string" && !digestReference.test(image)) {
+      report(`${container.label} image ${image} is not pinned by an @sha256 digest`);
+    }
   },
 });
 
@@ -164,6 +179,7 @@ export const kubernetesRules: Rule[] = [
   readOnlyRootFilesystem,
   resourceRequestsAndLimits,
   imagePinned,
+  imageDigest,
   noPrivilegedContainers,
   noHostNamespaces,
 ];

@@ -1,4 +1,5 @@
 import type { DeclaredSale } from "../../infra/capacity/args";
+import type { AuroraBackupSettings } from "../../infra/backup";
 import { defaultKubernetesVersion, instanceTypes } from "../../infra/lib/pins";
 import type { Tier } from "./schema";
 import type {
@@ -238,3 +239,14 @@ const dev: TierDefaults = {
 };
 
 export const tierDefaults: Record<Tier, TierDefaults> = { dev, prod };
+
+/**
+ * AWS Backup of the Aurora shards, by tier (not a stack-file key yet). Prod keeps 35 daily points,
+ * copies each to `crest:storage.drRegion` and locks both vaults. Dev keeps a week, deliberately
+ * without the copy (a dev stack has no DR region) and without the lock (a locked vault cannot be
+ * destroyed, and dev stacks are torn down).
+ */
+export const auroraBackupTierDefaults: Record<Tier, AuroraBackupSettings> = {
+  prod: { schedule: "cron(0 18 * * ? *)", retentionDays: 35, copyToDrRegion: true, vaultLock: true },
+  dev: { schedule: "cron(0 18 * * ? *)", retentionDays: 7, copyToDrRegion: false, vaultLock: false },
+};

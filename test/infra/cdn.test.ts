@@ -52,6 +52,8 @@ const known: ComputedOutputs = ({ type, name, inputs }) => {
       return { arn: `arn:delivery-destination/${name}` };
     case "aws:kms/key:Key":
       return { arn: `arn:aws:kms:eu-west-1:${accountId}:key/${name}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { arn: `arn:aws:logs:us-east-1:${accountId}:log-group:${inputs.name}` };
     case "aws:lb/loadBalancer:LoadBalancer":
       return { dnsName: `${name}.elb.example`, zoneId: "ZALB" };
     case "aws:route53/record:Record":
@@ -251,10 +253,15 @@ test("the cache policies: nothing cached by default, a short TTL on the query st
   assert.deepEqual(origin.inputs.queryStringsConfig, { queryStringBehavior: "all" });
 });
 
-test("responses carry HSTS, nosniff and DENY framing", async () => {
+test("responses carry HSTS with preload, nosniff and DENY framing", async () => {
   const headers = one(await prod, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
   assert.deepEqual(headers.inputs.securityHeadersConfig, {
-    strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, override: true },
+    strictTransportSecurity: {
+      accessControlMaxAgeSec: 63072000,
+      includeSubdomains: true,
+      preload: true,
+      override: true,
+    },
     contentTypeOptions: { override: true },
     frameOptions: { frameOption: "DENY", override: true },
     referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
@@ -311,6 +318,29 @@ test("a us-east-1 WAF web ACL with the managed groups and a per-IP rate limit an
     ].map((name, i) => [i + 1, { managedRuleGroupStatement: { vendorName: "AWS", name } }, { none: {} }]),
   );
   assert.equal((await prod).outputs.webAclArn, `arn:aws:wafv2:us-east-1:${accountId}:global/webacl/cdn`);
+});
+
+test("WAF logs every request to an aws-waf-logs- log group in us-east-1 with a key of its own, credentials redacted", async () => {
+  const rec = await prod;
+  const usEast1 = one(rec, "pulumi:providers:aws", "us-east-1").urn;
+  const group = one(rec, "aws:cloudwatch/logGroup:LogGroup");
+  assert.equal(group.inputs.name, "aws-waf-logs-cdn");
+  assert.equal(group.provider, usEast1);
+  // The CDN keeps access logs 365 days, which CloudWatch offers as is.
+  assert.equal(group.inputs.retentionInDays, 365);
+  const key = one(rec, "aws:kms/key:Key", "cdn-waf-logs");
+  assert.equal(group.inputs.kmsKeyId, `arn:aws:kms:eu-west-1:${accountId}:key/cdn-waf-logs`);
+  assert.match(String(key.inputs.policy), /log-group:aws-waf-logs-cdn/);
+  const logging = one(rec, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration");
+  assert.equal(logging.provider, usEast1);
+  assert.equal(logging.inputs.resourceArn, `arn:aws:wafv2:us-east-1:${accountId}:global/webacl/cdn`);
+  assert.deepEqual(logging.inputs.logDestinationConfigs, [
+    `arn:aws:logs:us-east-1:${accountId}:log-group:aws-waf-logs-cdn`,
+  ]);
+  assert.deepEqual(logging.inputs.redactedFields, [
+    { singleHeader: { name: "authorization" } },
+    { singleHeader: { name: "cookie" } },
+  ]);
 });
 
 test("access logs: standard logging v2 from us-east-1 to an ACL-free bucket only log delivery may write", async () => {

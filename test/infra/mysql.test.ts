@@ -351,3 +351,22 @@ test("bad arguments stop the component before any child is declared", async () =
   );
   assert.deepEqual(registered, ["pulumi:pulumi:Stack", "crest:data:ShardedMysql"]);
 });
+
+test("every instance has Enhanced Monitoring every 60 s through a role only RDS monitoring may assume", async () => {
+  const rec = await prod;
+  const role = one(rec, "aws:iam/role:Role", "db-monitoring");
+  assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
+    { Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" },
+  ]);
+  const attachment = one(rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "db-monitoring");
+  assert.equal(
+    attachment.inputs.policyArn,
+    "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+  );
+  const instances = ofType(rec, instanceType);
+  assert.equal(instances.length, 12);
+  for (const instance of instances) {
+    assert.equal(instance.inputs.monitoringInterval, 60, instance.name);
+    assert.ok(instance.dependencies.includes(role.urn), `${instance.name} takes the monitoring role's ARN`);
+  }
+});

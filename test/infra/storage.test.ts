@@ -335,6 +335,35 @@ test("replication copies KMS-encrypted archive objects to a protected bucket thr
   }
 });
 
+test("the DR copy logs its server access to a log bucket of its own region", async () => {
+  const rec = await withReplication;
+  const dr = one(rec, "pulumi:providers:aws", "dr").urn;
+  const logs = one(rec, "aws:s3/bucket:Bucket", "store-dr-logs");
+  assert.equal(logs.provider, dr);
+  const logging = one(rec, "aws:s3/bucketLogging:BucketLogging", "store-archive-dr");
+  assert.equal(logging.provider, dr);
+  assert.deepEqual(
+    [logging.inputs.bucket, logging.inputs.targetBucket, logging.inputs.targetPrefix],
+    ["store-archive-dr", "store-dr-logs", "archive-dr/"],
+  );
+  const policy = configOf(rec, "aws:s3/bucketPolicy:BucketPolicy", "store-dr-logs");
+  assert.equal(policy.provider, dr);
+  assert.deepEqual(
+    statementsOf(policy)
+      .filter((s) => s.Effect === "Allow")
+      .map((s) => [s.Resource, s.Condition]),
+    [
+      [
+        "arn:aws:s3:::store-dr-logs/archive-dr/*",
+        {
+          ArnLike: { "aws:SourceArn": "arn:aws:s3:::store-archive-dr" },
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+        },
+      ],
+    ],
+  );
+});
+
 test("the replication role is assumable by S3 only and grants no wildcard action", async () => {
   const rec = await withReplication;
   const role = one(rec, "aws:iam/role:Role");

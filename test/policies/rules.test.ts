@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import { controlCases } from "./cases/controls";
 import { costCases } from "./cases/cost";
 import { kubernetesCases } from "./cases/kubernetes";
 import { kubernetesHardeningCases } from "./cases/kubernetesHardening";
@@ -14,6 +15,7 @@ import { startPolicySession } from "./session";
 const cases: RuleCase[] = [
   ...securityCases,
   ...permissionCases,
+  ...controlCases,
   ...reliabilityCases,
   ...kubernetesCases,
   ...kubernetesHardeningCases,

@@ -87,7 +87,7 @@ test("the smoke Job runs after both Deployments and the CDN, whose origin group 
   assert.equal(rules.find((r) => r.statement.rateBasedStatement)?.statement.rateBasedStatement.limit, 2000);
 });
 
-test("the ALB serves HTTPS with a TLS 1.3 policy, redirects HTTP, and alone reaches the pods on 8080", async () => {
+test("the ALB serves HTTPS only, with a TLS 1.3 policy, and alone reaches the pods on 8080", async () => {
   for (const [doc, protect] of [
     [await prod, true],
     [await dev, false],
@@ -100,7 +100,11 @@ test("the ALB serves HTTPS with a TLS 1.3 policy, redirects HTTP, and alone reac
     const https = listeners.find((l) => l.port === 443);
     assert.equal(https?.protocol, "HTTPS");
     assert.match(https?.sslPolicy ?? "", /TLS13/);
-    assert.equal(listeners.find((l) => l.port === 80)?.defaultActions[0].redirect.protocol, "HTTPS");
+    // CloudFront reaches the origin over HTTPS only: no HTTP listener, nothing open on port 80.
+    assert.deepEqual(
+      listeners.map((l) => l.port),
+      [443],
+    );
     const toPods = inputs(doc, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
     assert.deepEqual([toPods.fromPort, toPods.toPort, toPods.ipProtocol], [8080, 8080, "tcp"]);
     assert.equal(toPods.cidrIpv4, undefined, "the pods admit the ALB's security group, not an address range");

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { durationSeconds, type WireGraph, type WireResource } from "../policy/wire";
 import { renderWireValue } from "./values";
@@ -93,6 +94,19 @@ interface MonitorLike {
 }
 
 /**
+ * Look-ups whose answer AWS publishes and that are the same in every account: the plan answers
+ * them as the cloud would, with a deterministic stand-in for the id.
+ */
+const publishedLookups: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  // An AWS managed prefix list, found by name (its pl-… id differs per region).
+  "aws:ec2/getManagedPrefixList:getManagedPrefixList": (inputs) => ({
+    id: `pl-${createHash("sha256").update(String(inputs.name)).digest("hex").slice(0, 8)}`,
+    name: inputs.name,
+    addressFamily: "IPv4",
+  }),
+};
+
+/**
  * Installs Pulumi's official runtime mocks in preview mode and records every resource registration
  * with its parent, provider, dependencies and inputs in wire form, so unknowns and secrets are
  * rendered exactly as the engine would see them. The mocks answer for the cloud API only: a new
@@ -118,6 +132,8 @@ export function startRecording(
         return { id, state: { ...previewState(args), ...computed } };
       },
       call: (args) => {
+        const answer = publishedLookups[args.token]?.(args.inputs);
+        if (answer) return answer;
         throw new Error(
           `invoke ${args.token} reached the mocked cloud: the offline plan has no cloud access, so a ` +
             "component must take the value from stack config instead of looking it up",

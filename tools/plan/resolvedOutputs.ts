@@ -250,6 +250,15 @@ const builders: Readonly<Record<string, Builder>> = {
     id: s.physical,
     arn: arnOf(s, "logs", `delivery-destination:${s.physical}`),
   }),
+  "aws:backup/vault:Vault": (s) => ({
+    id: s.physical,
+    name: s.physical,
+    arn: arnOf(s, "backup", `backup-vault:${s.physical}`),
+  }),
+  "aws:backup/plan:Plan": (s) => {
+    const id = uuidOf(s.hex(32));
+    return { id, arn: arnOf(s, "backup", `backup-plan:${id}`), version: s.hex(32) };
+  },
   "aws:sqs/queue:Queue": (s) => ({
     id: `https://sqs.${s.region}.amazonaws.com/${s.account}/${s.physical}`,
     arn: arnOf(s, "sqs", s.physical),

@@ -169,4 +169,41 @@ export const cloudFrontWaf = resourceRule({
   },
 });
 
-export const edgeSecurityRules: Rule[] = [albTls, albDropInvalidHeaders, cloudFrontTls, cloudFrontWaf];
+/** One year: the shortest max-age hstspreload.org accepts for the browsers' preload list. */
+const preloadMaxAgeSeconds = 31_536_000;
+
+export const cloudFrontHstsPreload = resourceRule({
+  id: "security-cloudfront-hsts-preload",
+  family: "edge",
+  controls: ["CKV_AWS_259"],
+  concern: "security",
+  description:
+    "CloudFront response headers policies send Strict-Transport-Security with max-age of a year or more, " +
+    "includeSubDomains and preload, overriding the origin's, so browsers never try plain HTTP (and can ship " +
+    "the name on their preload list). Fix: set securityHeadersConfig.strictTransportSecurity " +
+    "{ accessControlMaxAgeSec: 63072000, includeSubdomains: true, preload: true, override: true }.",
+  types: [t.responseHeadersPolicy],
+  check: ({ props }, _config, report) => {
+    const hsts = at(props, "securityHeadersConfig.strictTransportSecurity");
+    if (hsts === unknown) return;
+    if (!isObject(hsts)) {
+      report("sends no Strict-Transport-Security header");
+      return;
+    }
+    const maxAge = hsts.accessControlMaxAgeSec;
+    if (typeof maxAge === "number" && maxAge < preloadMaxAgeSeconds) {
+      report(`HSTS max-age is ${maxAge} s, under a year`);
+    }
+    for (const flag of ["includeSubdomains", "preload", "override"]) {
+      if (hsts[flag] !== true && hsts[flag] !== unknown) report(`HSTS ${flag} is ${show(hsts[flag])}`);
+    }
+  },
+});
+
+export const edgeSecurityRules: Rule[] = [
+  albTls,
+  albDropInvalidHeaders,
+  cloudFrontTls,
+  cloudFrontWaf,
+  cloudFrontHstsPreload,
+];

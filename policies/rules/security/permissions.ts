@@ -227,6 +227,10 @@ const defaultManagedPolicies: Record<string, string> = {
   "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy": "managed node groups join the cluster with it",
   "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly": "nodes pull images from ECR, read only",
   "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy": "the VPC CNI add-on's IRSA role assigns pod IPs",
+  "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole":
+    "RDS publishes Enhanced Monitoring metrics with it, to RDS* log groups only",
+  "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup":
+    "AWS Backup snapshots and copies the Aurora shards with it",
 };
 
 export const iamManagedPolicyAllowList = resourceRule<{ allowedManagedPolicies: Record<string, string> }>({
