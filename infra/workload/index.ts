@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 import { serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
 import { EncryptionKey } from "../lib/encryptionKey";
 import { assertValidArgs, type Problem } from "../lib/problems";
-import { type WorkloadArgs, type WorkloadMode, workloadArgsProblems } from "./args";
+import { type WorkloadArgs, type WorkloadMode, workloadArgsProblems, workloadSizingSchema } from "./args";
 import { contentTag } from "./imageTag";
 import {
   appContainer,
@@ -78,6 +78,7 @@ export class Workload extends pulumi.ComponentResource {
     super(token, name, {}, opts);
     assertValidArgs(token, name, [...repositoryNameProblems(name), ...workloadArgsProblems(args)]);
     const service = serviceSettingsSchema.parse(args.service ?? {});
+    const sizing = workloadSizingSchema.parse({ api: args.api, worker: args.worker });
     const k8sOpts = { parent: this, provider: args.kubernetesProvider };
     const namespace = args.namespace ?? "crest";
     const port = service.httpPort;
@@ -220,7 +221,7 @@ export class Workload extends pulumi.ComponentResource {
           appContainer(podParts.api, {
             name: "api",
             mode: "api",
-            resources: args.api,
+            resources: sizing.api,
             extra: {
               ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
               ...probes(port, 60),
@@ -238,7 +239,7 @@ export class Workload extends pulumi.ComponentResource {
         appContainer(podParts.worker, {
           name: "worker",
           mode: "worker",
-          resources: args.worker,
+          resources: sizing.worker,
           // The worker migrates the shard schemas before it serves its probes: a longer start window.
           extra: { ports: [{ name: "http", containerPort: port, protocol: "TCP" }], ...probes(port, 180) },
         }),
@@ -246,12 +247,14 @@ export class Workload extends pulumi.ComponentResource {
     });
 
     for (const [mode, deployment, size, extra] of [
-      ["api", api, args.api, []],
+      ["api", api, sizing.api, []],
       [
         "worker",
         worker,
-        args.worker,
-        args.worker.consumerLagPerPod === undefined ? [] : [consumerLagMetric(args.worker.consumerLagPerPod)],
+        sizing.worker,
+        sizing.worker.consumerLagPerPod === undefined
+          ? []
+          : [consumerLagMetric(sizing.worker.consumerLagPerPod)],
       ],
     ] as const) {
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(

@@ -2,13 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Problem } from "../../infra/lib/problems";
 import { pathText, valueAt } from "../../infra/lib/schema";
-import {
-  componentProblems,
-  crossFieldProblems,
-  regionProblems,
-  tierProblems,
-  wechatProblems,
-} from "./checks";
+import { crossFieldProblems, regionProblems, tierProblems } from "./checks";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
 import { keysAt, type StackConfigInput, stackConfigSchema } from "./schema";
@@ -50,10 +44,8 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
       ...dedupeByPath([
         ...stackNameProblems(namespace, stack, config),
         ...regionProblems(config, usable.data.network.availabilityZones !== undefined),
-        ...componentProblems(config),
         ...crossFieldProblems(config),
         ...tierProblems(config),
-        ...wechatProblems(config),
       ]),
     );
     if (problems.length === 0) return config;

@@ -587,22 +587,23 @@ test("argument checks name the field, the value and what is allowed", () => {
     { path: "image.dockerfile", value: "Dockerfile.missing", allowed: "a file under image.context" },
     { path: "image.sources[0]", value: "../outside", allowed: "an existing path inside image.context" },
     { path: "service.httpPort", value: 70_000, allowed: schemaMessage({ httpPort: 70_000 }) },
-    { path: "secrets.mysqlShards", value: "0 ARNs", allowed: "one ARN per shard, 1 to 64" },
+    { path: "secrets.mysqlShards", value: "0 ARNs", allowed: "one ARN per shard, at least one" },
     { path: "secrets.redisAuth", value: "redis-auth", allowed: "a Secrets Manager secret ARN" },
+    // Each field's own limits (the schema), then what the fields demand of each other.
     { path: "api.minReplicas", value: 0, allowed: "an integer from 1 to 1000" },
-    { path: "api.cpu.limit", value: "1", allowed: "at least the request (2)" },
     { path: "api.memory.request", value: "1GB", allowed: 'a quantity above 0 in Ki, Mi or Gi, e.g. "512Mi"' },
     {
       path: "worker.targetCpuUtilization",
       value: 150,
       allowed: "an integer from 10 to 100 (% of the request)",
     },
+    { path: "worker.consumerLagPerPod", value: 0, allowed: "an integer from 1 to 10000000" },
+    { path: "api.cpu.limit", value: "1", allowed: "at least the request (2)" },
     {
       path: "worker.maxReplicas",
       value: 16,
       allowed: "at most ordersPartitions (12): a consumer beyond the partitions idles",
     },
-    { path: "worker.consumerLagPerPod", value: 0, allowed: "an integer from 1 to 10000000" },
     { path: "availabilityZones", value: ["eu-west-1a", "eu-west-1a"], allowed: "1 to 6 distinct AZ names" },
     { path: "vpcCidr", value: "10.30.0.0/33", allowed: 'an IPv4 CIDR, e.g. "10.20.0.0/16"' },
     { path: "dataStorePorts[1]", value: 0, allowed: "an integer from 1 to 65535" },
@@ -635,7 +636,7 @@ test("argument checks catch what only shows in combination", () => {
   ]);
   assert.deepEqual(
     workloadArgsProblems({ ...prodArgs, api: { ...prodArgs.api, minReplicas: 4, maxReplicas: 3 } }),
-    [{ path: "api.maxReplicas", value: 3, allowed: "an integer from 4 to 1000 (at least minReplicas)" }],
+    [{ path: "api.maxReplicas", value: 3, allowed: "at least minReplicas (4)" }],
   );
   assert.deepEqual(repositoryNameProblems("Crest_Test"), [
     {

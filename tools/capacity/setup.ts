@@ -1,4 +1,4 @@
-import { memoryBytes, millicores } from "../../infra/workload/args";
+import { deploymentSizeSchema, memoryBytes, millicores } from "../../infra/workload/args";
 import { probes } from "../../infra/workload/pods";
 import { autoscalerSpec } from "../../infra/workload/scaling";
 import type { StackConfig } from "../../stacks/config/types";
@@ -33,7 +33,7 @@ function cpuTarget(metrics: unknown): number {
 
 /** The API HPA exactly as the workload component builds it: bounds, CPU target and `behavior`. */
 export function apiHpaSettings(config: StackConfig): HpaSettings {
-  const size = config.workload.api;
+  const size = deploymentSizeSchema.parse(config.workload.api);
   const spec = autoscalerSpec("api", size, []);
   const behavior = spec.behavior as { scaleUp?: Behavior; scaleDown?: Behavior } | undefined;
   return {
