@@ -537,7 +537,7 @@ test("argument checks name the field, the value and what is allowed", () => {
   assert.deepEqual(problems({ cacheableApiPaths: [] }), [
     {
       path: "cacheableApiPaths",
-      value: "0 paths",
+      value: [],
       allowed:
         "1 to 74 path patterns (the failover origin group serves them; CloudFront allows 75 cache behaviours, /static/* takes one)",
     },
