@@ -7,8 +7,9 @@ import { LoadBalancer } from "../infra/loadbalancer";
 import { ShardedMysql } from "../infra/mysql";
 import { Network } from "../infra/network";
 import { RedisCluster } from "../infra/redis";
+import { AppSecrets, secretReaderPolicy } from "../infra/security";
 import { TieredStorage } from "../infra/storage";
-import { AppSecrets, secretReaderPolicy, Workload, type WorkloadIdentity } from "../infra/workload";
+import { Workload, type WorkloadIdentity } from "../infra/workload";
 import {
   appPort,
   type ComponentKey,

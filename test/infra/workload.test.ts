@@ -5,10 +5,10 @@ import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import { secretReaderPolicy } from "../../infra/security";
 import {
   contentTag,
   repositoryNameProblems,
-  secretReaderPolicy,
   type WorkloadIdentity,
   workloadArgsProblems,
 } from "../../infra/workload";
