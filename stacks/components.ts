@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { appHttpPort } from "../app/src/contract/runtimeConfig";
 import type { CdnArgs } from "../infra/cdn";
 import { type EksClusterArgs, instanceArchitecture } from "../infra/cluster/args";
 import type { KafkaClusterArgs } from "../infra/kafka";
@@ -110,9 +111,6 @@ export interface ComputePlacement {
   readonly workloadSecurityGroupId: pulumi.Input<string>;
 }
 
-/** The port the app listens on (its `service.httpPort` default); the load balancer sends traffic there. */
-export const appPort = 8080;
-
 /** Ports the pods reach the data stores on: Aurora MySQL, Valkey, MSK SASL/SCRAM over TLS. */
 export const dataStorePorts = [3306, 6379, 9096] as const;
 
@@ -139,7 +137,7 @@ export function loadBalancerArgs(config: StackConfig, placement: ComputePlacemen
     availabilityZones: config.network.availabilityZones,
     domainName: config.edge.domainName,
     hostedZoneId: config.edge.hostedZoneId,
-    targetPort: appPort,
+    targetPort: appHttpPort,
     accessLogRetentionDays: config.edge.accessLogRetentionDays,
     protect: config.protect,
   };

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { appHttpPort } from "../app/src/contract/runtimeConfig";
 import { Cdn } from "../infra/cdn";
 import { EksCluster, serviceAccountRole } from "../infra/cluster";
 import { KafkaCluster } from "../infra/kafka";
@@ -11,7 +12,6 @@ import { AppSecrets, secretReaderPolicy } from "../infra/security";
 import { TieredStorage } from "../infra/storage";
 import { Workload, type WorkloadIdentity } from "../infra/workload";
 import {
-  appPort,
   type ComponentKey,
   cdnArgs,
   clusterArgs,
@@ -97,8 +97,8 @@ export function definePlatform(config: StackConfig) {
       securityGroupId: network.workloadSecurityGroupId,
       referencedSecurityGroupId: edge.securityGroupId,
       ipProtocol: "tcp",
-      fromPort: appPort,
-      toPort: appPort,
+      fromPort: appHttpPort,
+      toPort: appHttpPort,
       description: "The load balancer reaches API pods (IP targets) on the app port",
     },
     { parent: network },

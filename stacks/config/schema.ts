@@ -98,7 +98,8 @@ export const networkSchema = z.strictObject(
  */
 export const edgeSettingsSchema = z.object({
   ...cdnSettingsSchema.shape,
-  ...loadBalancerSettingsSchema.shape,
+  // The target port is the app's (app/src/contract), never config.
+  ...loadBalancerSettingsSchema.omit({ targetPort: true }).shape,
 });
 
 /** The component settings schemas the config sections pick their keys from. */

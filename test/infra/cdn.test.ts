@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import { Cdn, type CdnArgs, cdnArgsProblems } from "../../infra/cdn";
 import { LoadBalancer } from "../../infra/loadbalancer";
 import { TieredStorage } from "../../infra/storage";
@@ -109,6 +110,7 @@ const wired = dev.then(() =>
         availabilityZones: ["eu-west-1a", "eu-west-1b"],
         domainName: "api.example.com",
         hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        targetPort: appHttpPort,
       });
       const cdn = new Cdn("cdn", {
         ...programArgs(),

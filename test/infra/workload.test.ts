@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import { environmentKeys } from "../../app/src/contract/podEnvironment";
+import { appHttpPort, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import { mysqlSecretName, secretNames } from "../../app/src/contract/secretNames";
 import { secretReaderPolicy } from "../../infra/security";
 import {
   contentTag,
@@ -214,22 +216,22 @@ test("every pod and container runs as a fixed non-root user, read-only, unprivil
 test("the API probes start, gate traffic and restart on /healthz (a shared outage must not empty the rotation)", async () => {
   const [api] = podSpec(await prod, "api").containers;
   assert.deepEqual(api.args, ["api"]);
-  assert.deepEqual(api.ports, [{ containerPort: 8080, name: "http", protocol: "TCP" }]);
+  assert.deepEqual(api.ports, [{ containerPort: appHttpPort, name: "http", protocol: "TCP" }]);
   assert.deepEqual(api.startupProbe, {
     failureThreshold: 30,
-    httpGet: { path: "/healthz", port: 8080 },
+    httpGet: { path: "/healthz", port: appHttpPort },
     periodSeconds: 2,
     timeoutSeconds: 2,
   });
   assert.deepEqual(api.readinessProbe, {
     failureThreshold: 2,
-    httpGet: { path: "/healthz", port: 8080 },
+    httpGet: { path: "/healthz", port: appHttpPort },
     periodSeconds: 5,
     timeoutSeconds: 3,
   });
   assert.deepEqual(api.livenessProbe, {
     failureThreshold: 3,
-    httpGet: { path: "/healthz", port: 8080 },
+    httpGet: { path: "/healthz", port: appHttpPort },
     periodSeconds: 10,
     timeoutSeconds: 2,
   });
@@ -365,10 +367,10 @@ test("network policies deny ingress by default and admit only the VPC and the sm
     },
   };
   assert.deepEqual(policy("api-ingress").ingress, [
-    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }, smoke], ports: [{ port: 8080, protocol: "TCP" }] },
+    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }, smoke], ports: [{ port: appHttpPort, protocol: "TCP" }] },
   ]);
   assert.deepEqual(policy("worker-ingress").ingress, [
-    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ port: 8080, protocol: "TCP" }] },
+    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ port: appHttpPort, protocol: "TCP" }] },
   ]);
   const egress = policy("egress");
   assert.deepEqual(egress.podSelector, {});
@@ -382,7 +384,7 @@ test("network policies deny ingress by default and admit only the VPC and the sm
       [["namespaceSelector+podSelector"], ["UDP/53", "TCP/53"]],
       [["10.30.0.0/16"], ["TCP/3306", "TCP/6379", "TCP/9096"]],
       [["0.0.0.0/0"], ["TCP/443"]],
-      [["podSelector"], ["TCP/8080"]],
+      [["podSelector"], [`TCP/${appHttpPort}`]],
     ],
   );
   const devPolicy = k8sObject(await dev, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "api-ingress").spec;
@@ -396,7 +398,7 @@ test("the RuntimeConfig is an immutable ConfigMap, named by its content, mounted
   assert.match(configMap.metadata.name, /^runtime-config-[0-9a-f]{10}$/);
   const file = JSON.parse(configMap.data["runtime-config.json"]);
   assert.deepEqual({ ...file, service: undefined }, { ...runtimeConfig, service: undefined });
-  assert.equal(file.service.httpPort, 8080);
+  assert.equal(file.service.httpPort, appHttpPort);
   assert.equal(file.service.shutdownGraceSeconds, 25);
   for (const mode of ["api", "worker"] as const) {
     const volume = podSpec(rec, mode).volumes.find((v: Obj) => v.name === "runtime-config");
@@ -412,11 +414,11 @@ test("the RuntimeConfig is an immutable ConfigMap, named by its content, mounted
 
 test("each mode mounts exactly its secrets from Secrets Manager, and its service account's role may read exactly those", async () => {
   const rec = await prod;
-  const stores = ["mysql-shard-0", "mysql-shard-1", "redis-auth", "kafka-scram"];
+  const stores = [mysqlSecretName(0), mysqlSecretName(1), secretNames.redisAuth, secretNames.kafkaScram];
   const expected = {
-    api: [...stores, "wechat-app-secret", "session-signing-key"],
+    api: [...stores, secretNames.wechatAppSecret, secretNames.sessionSigningKey],
     worker: stores,
-    smoke: ["session-signing-key"],
+    smoke: [secretNames.sessionSigningKey],
   };
   for (const [mode, names] of Object.entries(expected)) {
     const secretClass = k8sObject(
@@ -515,14 +517,14 @@ test("the smoke Job runs after both rollouts, the binding, the policies and the 
     [
       "in-cluster",
       ["smoke"],
-      [{ name: "CREST_SMOKE_BASE_URL", value: "http://api.crest.svc.cluster.local" }],
+      [{ name: environmentKeys.smokeBaseUrl, value: "http://api.crest.svc.cluster.local" }],
     ],
   ]);
   assert.deepEqual(spec.template.spec.containers.map(run), [
     [
       "through-cdn",
       ["smoke"],
-      [{ name: "CREST_SMOKE_BASE_URL", value: "https://d111111abcdef8.cloudfront.net" }],
+      [{ name: environmentKeys.smokeBaseUrl, value: "https://d111111abcdef8.cloudfront.net" }],
     ],
   ]);
   const name = (job.inputs.metadata as Obj).name;

@@ -6,6 +6,7 @@ import { RedisRateLimiter } from "../adapters/redis/rateLimiter";
 import { passwordSecret } from "../adapters/secrets";
 import { JwtSessionTokens } from "../adapters/sessionTokens";
 import { WeChatCode2Session } from "../adapters/wechat/code2Session";
+import { secretNames } from "../contract/secretNames";
 import { Catalog } from "../domain/catalog";
 import { PlaceOrder } from "../domain/placeOrder";
 import { SessionService } from "../domain/session";
@@ -21,11 +22,11 @@ export const startApi: ModeStarter = async (config, secrets, metrics, logger) =>
   const settings = config.service;
   const deps = await connectDependencies(config, secrets, metrics, logger, "crest-api");
   const wechatSecret = await secrets.read(
-    { name: "wechat-app-secret", arn: config.wechat.appSecretArn },
+    { name: secretNames.wechatAppSecret, arn: config.wechat.appSecretArn },
     passwordSecret,
   );
   const signingKey = await secrets.read(
-    { name: "session-signing-key", arn: config.sessionSigningSecretArn },
+    { name: secretNames.sessionSigningKey, arn: config.sessionSigningSecretArn },
     passwordSecret,
   );
 

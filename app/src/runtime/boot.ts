@@ -1,7 +1,9 @@
 import { passwordSecret, SecretSource } from "../adapters/secrets";
 import { JwtSessionTokens } from "../adapters/sessionTokens";
 import { ConfigError, loadRuntimeConfig } from "../config/loadConfig";
+import { environmentKeys } from "../contract/podEnvironment";
 import type { RuntimeConfig } from "../contract/runtimeConfig";
+import { secretNames } from "../contract/secretNames";
 import { smokeProbe } from "../domain/smokeProbe";
 import { startApi } from "../http/startApi";
 import { createLogger } from "../observability/logger";
@@ -42,14 +44,14 @@ export async function boot(
   return 0;
 }
 
-/** CREST_SMOKE_BASE_URL (default: this pod's own API port) and a token signed for the probe user. */
+/** environmentKeys.smokeBaseUrl (default: this pod's own API port) and a token signed for the probe user. */
 async function smoke(config: RuntimeConfig, secrets: SecretSource): Promise<number> {
   const signingKey = await secrets.read(
-    { name: "session-signing-key", arn: config.sessionSigningSecretArn },
+    { name: secretNames.sessionSigningKey, arn: config.sessionSigningSecretArn },
     passwordSecret,
   );
   const { token } = await new JwtSessionTokens(signingKey.password, 300).issue(smokeProbe.userId);
-  const baseUrl = process.env.CREST_SMOKE_BASE_URL || `http://127.0.0.1:${config.service.httpPort}`;
+  const baseUrl = process.env[environmentKeys.smokeBaseUrl] || `http://127.0.0.1:${config.service.httpPort}`;
   const print = (line: string) => process.stdout.write(`${line}\n`);
   print(`smoke test against ${baseUrl}`);
   const passed = await runSmoke({

@@ -9,7 +9,7 @@ import { RedisSharedCache } from "../adapters/redis/sharedCache";
 import { RedisStockLedger } from "../adapters/redis/stockLedger";
 import { credentialsSecret, passwordSecret, type SecretSource } from "../adapters/secrets";
 import type { RuntimeConfig } from "../contract/runtimeConfig";
-import { mysqlSecretName, type SecretReference } from "../contract/secretNames";
+import { mysqlSecretName, type SecretReference, secretNames } from "../contract/secretNames";
 import { OrderHistory } from "../domain/orderHistory";
 import type { ReadinessCheck } from "../http/routes/health";
 import type { Logger } from "../observability/logger";
@@ -43,9 +43,12 @@ export async function connectDependencies(
   const timeouts = config.service.timeouts;
   const ref = (name: string, arn: string): SecretReference => ({ name, arn });
 
-  const redisAuth = await secrets.read(ref("redis-auth", config.redis.authSecretArn), passwordSecret);
+  const redisAuth = await secrets.read(
+    ref(secretNames.redisAuth, config.redis.authSecretArn),
+    passwordSecret,
+  );
   const kafkaLogin = await secrets.read(
-    ref("kafka-scram", config.kafka.credentialSecretArn),
+    ref(secretNames.kafkaScram, config.kafka.credentialSecretArn),
     credentialsSecret,
   );
   const shardLogins = new Map<number, ShardCredentials>();

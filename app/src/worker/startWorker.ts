@@ -2,6 +2,7 @@ import { Consumer, stringDeserializers } from "@platformatic/kafka";
 import { kafkaConnectionOptions } from "../adapters/kafka/connection";
 import { MysqlCatalogRepository } from "../adapters/mysql/catalogRepository";
 import { credentialsSecret } from "../adapters/secrets";
+import { secretNames } from "../contract/secretNames";
 import { OrderWriter } from "../domain/orderWriter";
 import { ReservationSweeper } from "../domain/reservationSweeper";
 import { createProbeApp } from "../http/probeApp";
@@ -44,7 +45,7 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     problem,
   });
   const kafkaLogin = await secrets.read(
-    { name: "kafka-scram", arn: config.kafka.credentialSecretArn },
+    { name: secretNames.kafkaScram, arn: config.kafka.credentialSecretArn },
     credentialsSecret,
   );
   const consumer = new Consumer({
