@@ -1,0 +1,65 @@
+import type { KafkaCredentials } from "../adapters/kafka/connection";
+import type { ShardCredentials } from "../adapters/mysql/shardPools";
+import { credentialsSecret, passwordSecret, type SecretSource } from "../adapters/secrets";
+import type { RuntimeConfig } from "../contract/runtimeConfig";
+import { mysqlSecretName, secretNames } from "../contract/secretNames";
+
+/** The data stores' logins, which both modes use. */
+export interface StoreCredentials {
+  readonly redisPassword: string;
+  /** SASL/SCRAM: the producer and, in the worker, the consumer log in with it. */
+  readonly kafka: KafkaCredentials;
+  readonly shards: ReadonlyMap<number, ShardCredentials>;
+}
+
+/** What only the API holds: WeChat's AppSecret and the key that signs session tokens. */
+export interface ApiCredentials {
+  readonly wechatAppSecret: string;
+  readonly sessionSigningKey: string;
+}
+
+/** Each data store's secret, read once at boot; a missing or malformed one fails the boot, naming it. */
+export async function readStoreCredentials(
+  config: RuntimeConfig,
+  secrets: SecretSource,
+): Promise<StoreCredentials> {
+  const redis = await secrets.read(
+    { name: secretNames.redisAuth, arn: config.redis.authSecretArn },
+    passwordSecret,
+  );
+  const kafka = await secrets.read(
+    { name: secretNames.kafkaScram, arn: config.kafka.credentialSecretArn },
+    credentialsSecret,
+  );
+  const shards = new Map<number, ShardCredentials>();
+  for (const shard of config.mysql.shards) {
+    shards.set(
+      shard.id,
+      await secrets.read({ name: mysqlSecretName(shard.id), arn: shard.secretArn }, credentialsSecret),
+    );
+  }
+  return { redisPassword: redis.password, kafka, shards };
+}
+
+/** The session signing key: the API signs and verifies with it, the smoke command signs its probe's token. */
+export async function readSessionSigningKey(config: RuntimeConfig, secrets: SecretSource): Promise<string> {
+  const key = await secrets.read(
+    { name: secretNames.sessionSigningKey, arn: config.sessionSigningSecretArn },
+    passwordSecret,
+  );
+  return key.password;
+}
+
+export async function readApiCredentials(
+  config: RuntimeConfig,
+  secrets: SecretSource,
+): Promise<ApiCredentials> {
+  const wechat = await secrets.read(
+    { name: secretNames.wechatAppSecret, arn: config.wechat.appSecretArn },
+    passwordSecret,
+  );
+  return {
+    wechatAppSecret: wechat.password,
+    sessionSigningKey: await readSessionSigningKey(config, secrets),
+  };
+}
