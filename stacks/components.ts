@@ -14,9 +14,8 @@ import type { StackConfig } from "./config/types";
 
 /**
  * How each component's arguments follow from the stack config. The platform builds its components
- * from these, and config validation runs each component's own checks on the same arguments, so a
- * limit is written once — in the component — and still reported as a config error before any
- * resource exists.
+ * from these; the config was already parsed with the components' own schemas, so a limit is written
+ * once — in the component — and reported as a config error before any resource exists.
  */
 
 /**
@@ -162,7 +161,7 @@ export function cdnArgs(
 }
 
 /** What the workload takes from other components rather than from config. */
-export type WorkloadWiring = Pick<
+type WorkloadWiring = Pick<
   WorkloadArgs,
   "runtimeConfig" | "secrets" | "serviceAccountRoleArn" | "targetGroupArn" | "cdnUrl" | "smokeDependsOn"
 >;

@@ -18,15 +18,17 @@ export interface ApiCredentials {
   readonly sessionSigningKey: string;
 }
 
+/** A `{ password }` secret's password. */
+async function readPassword(secrets: SecretSource, name: string, arn: string): Promise<string> {
+  return (await secrets.read({ name, arn }, passwordSecret)).password;
+}
+
 /** Each data store's secret, read once at boot; a missing or malformed one fails the boot, naming it. */
 export async function readStoreCredentials(
   config: RuntimeConfig,
   secrets: SecretSource,
 ): Promise<StoreCredentials> {
-  const redis = await secrets.read(
-    { name: secretNames.redisAuth, arn: config.redis.authSecretArn },
-    passwordSecret,
-  );
+  const redisPassword = await readPassword(secrets, secretNames.redisAuth, config.redis.authSecretArn);
   const kafka = await secrets.read(
     { name: secretNames.kafkaScram, arn: config.kafka.credentialSecretArn },
     credentialsSecret,
@@ -38,28 +40,20 @@ export async function readStoreCredentials(
       await secrets.read({ name: mysqlSecretName(shard.id), arn: shard.secretArn }, credentialsSecret),
     );
   }
-  return { redisPassword: redis.password, kafka, shards };
+  return { redisPassword, kafka, shards };
 }
 
 /** The session signing key: the API signs and verifies with it, the smoke command signs its probe's token. */
 export async function readSessionSigningKey(config: RuntimeConfig, secrets: SecretSource): Promise<string> {
-  const key = await secrets.read(
-    { name: secretNames.sessionSigningKey, arn: config.sessionSigningSecretArn },
-    passwordSecret,
-  );
-  return key.password;
+  return readPassword(secrets, secretNames.sessionSigningKey, config.sessionSigningSecretArn);
 }
 
 export async function readApiCredentials(
   config: RuntimeConfig,
   secrets: SecretSource,
 ): Promise<ApiCredentials> {
-  const wechat = await secrets.read(
-    { name: secretNames.wechatAppSecret, arn: config.wechat.appSecretArn },
-    passwordSecret,
-  );
   return {
-    wechatAppSecret: wechat.password,
+    wechatAppSecret: await readPassword(secrets, secretNames.wechatAppSecret, config.wechat.appSecretArn),
     sessionSigningKey: await readSessionSigningKey(config, secrets),
   };
 }
