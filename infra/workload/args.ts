@@ -176,7 +176,7 @@ export interface WorkloadArgs {
   readonly runtimeConfig: pulumi.Input<RuntimeConfigSource>;
   /**
    * The RuntimeConfig's `service` section. Plain values: ports, probes and grace periods follow
-   * from it. @default {} (the app's defaults: port 8080, 25 s shutdown grace, 5 s drain delay)
+   * from it. @default {} (the app's defaults: port appHttpPort, 25 s shutdown grace, 5 s drain delay)
    */
   readonly service?: ServiceSettingsInput;
   /** The secrets the pods mount as files; must be the ARNs the RuntimeConfig names. @default none (required) */

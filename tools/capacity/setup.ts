@@ -1,3 +1,4 @@
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import { deploymentSizeSchema, memoryBytes, millicores } from "../../infra/workload/args";
 import { probes } from "../../infra/workload/pods";
 import { autoscalerSpec } from "../../infra/workload/scaling";
@@ -9,7 +10,6 @@ import type { SimulationSetup } from "./simulate";
 
 /** The API's startup budget as infra/workload/index.ts passes it to `probes`; the port does not change the timing. */
 const apiStartupSeconds = 60;
-const apiPort = 8080;
 
 type Behavior = { stabilizationWindowSeconds?: unknown; selectPolicy?: unknown; policies?: unknown };
 
@@ -48,7 +48,7 @@ export function apiHpaSettings(config: StackConfig): HpaSettings {
 
 /** Scheduled → Ready, worst case: the process starts, the next startup probe passes, then the next readiness probe. */
 export function podReadySeconds(processStartSeconds: number): number {
-  const container = probes(apiPort, apiStartupSeconds) as {
+  const container = probes(appHttpPort, apiStartupSeconds) as {
     startupProbe: { periodSeconds: number; initialDelaySeconds?: number };
     readinessProbe: { periodSeconds: number; initialDelaySeconds?: number };
   };
