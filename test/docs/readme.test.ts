@@ -121,3 +121,33 @@ test("each config key picked from a component schema has its type, limits and de
   }
   assert.ok(checked >= 30, `${checked} keys checked`);
 });
+
+test("every config key is a component schema's field, but the few the stack itself owns", () => {
+  const stackOwned = new Set([
+    "tier",
+    "region",
+    "accountId",
+    "owner",
+    "costCenter",
+    // Sections, and the keys a section adds beside its component's: the AZ list and DR region are
+    // placement the platform decides; the two topics' partitions take the Kafka topic schema's field.
+    ...Object.keys(componentSettingsSchemas),
+    "network.availabilityZones",
+    "storage.drRegion",
+    "kafka.ordersPartitions",
+    "kafka.deadLetterPartitions",
+  ]);
+  const components = Object.fromEntries(
+    Object.entries(componentSettingsSchemas).map(([section, schema]) => [
+      section,
+      z.toJSONSchema(schema, { io: "input" }) as JsonField,
+    ]),
+  );
+  const orphans = configKeyPaths().filter((path) => {
+    if (stackOwned.has(path)) return false;
+    const [section = "", ...rest] = path.split(".");
+    const source = components[section];
+    return !source || leafAt(source, rest) === undefined;
+  });
+  assert.deepEqual(orphans, []);
+});
