@@ -67,7 +67,8 @@ function resourceSchema(parse: (quantity: string) => number | undefined, form: s
 }
 
 /**
- * Size and autoscaling of one Deployment: type, limits, description and baseline default, once.
+ * Size and autoscaling of one Deployment: type, limits, description and default (the HPA targets;
+ * replicas and resources have none, each tier sets them), once.
  * `maxReplicas ≥ minReplicas` and `limit ≥ request` are checked in `deploymentSizeProblems`.
  */
 export const deploymentSizeSchema = z.object({
@@ -111,7 +112,10 @@ export type DeploymentSizeArgs = Readonly<z.input<typeof deploymentSizeSchema>>;
 export type WorkerSizeArgs = Readonly<z.input<typeof workerSizeSchema>>;
 export type DeploymentSize = z.output<typeof deploymentSizeSchema>;
 
-/** The mini-program the API signs users in for; WeChat's API is called with the AppSecret, so over HTTPS only. */
+/**
+ * The mini-program the API signs users in for; WeChat's API is called with the AppSecret, so over
+ * HTTPS only. The API base URL's default is the tiers' (stacks/config/tiers.ts).
+ */
 export const wechatSettingsSchema = z.object({
   appId: z
     .string(allowed('a mini-program AppID such as "wx0123456789abcdef"'))
@@ -125,8 +129,7 @@ export const wechatSettingsSchema = z.object({
       const parsed = URL.parse(url);
       return parsed?.protocol === "https:" && parsed.username === "" && parsed.password === "";
     }, allowed('an https:// URL without credentials, e.g. "https://api.weixin.qq.com"'))
-    .describe("WeChat's API base URL for code-to-session (a mainland or overseas endpoint).")
-    .default("https://api.weixin.qq.com"),
+    .describe("WeChat's API base URL for code-to-session (a mainland or overseas endpoint)."),
 });
 
 /** Secrets Manager ARNs of every secret the app reads, named as in app/src/contract/secretNames.ts. */
