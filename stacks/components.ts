@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PreScaleArgs } from "../infra/capacity/preScale";
+import { appHttpPort } from "../app/src/contract/runtimeConfig";
 import type { AuroraBackupArgs } from "../infra/backup";
+import type { PreScaleArgs } from "../infra/capacity/preScale";
 import type { CdnArgs } from "../infra/cdn";
 import { type EksClusterArgs, instanceArchitecture } from "../infra/cluster/args";
 import type { KafkaClusterArgs } from "../infra/kafka";
@@ -17,9 +18,8 @@ import type { StackConfig } from "./config/types";
 
 /**
  * How each component's arguments follow from the stack config. The platform builds its components
- * from these, and config validation runs each component's own checks on the same arguments, so a
- * limit is written once — in the component — and still reported as a config error before any
- * resource exists.
+ * from these; the config was already parsed with the components' own schemas, so a limit is written
+ * once — in the component — and reported as a config error before any resource exists.
  */
 
 /**
@@ -130,9 +130,6 @@ export interface ComputePlacement {
   readonly workloadSecurityGroupId: pulumi.Input<string>;
 }
 
-/** The port the app listens on (its `service.httpPort` default); the load balancer sends traffic there. */
-export const appPort = 8080;
-
 /** Ports the pods reach the data stores on: Aurora MySQL, Valkey, MSK SASL/SCRAM over TLS. */
 export const dataStorePorts = [3306, 6379, 9096] as const;
 
@@ -159,7 +156,7 @@ export function loadBalancerArgs(config: StackConfig, placement: ComputePlacemen
     availabilityZones: config.network.availabilityZones,
     domainName: config.edge.domainName,
     hostedZoneId: config.edge.hostedZoneId,
-    targetPort: appPort,
+    targetPort: appHttpPort,
     accessLogRetentionDays: config.edge.accessLogRetentionDays,
     protect: config.protect,
   };
@@ -184,7 +181,7 @@ export function cdnArgs(
 }
 
 /** What the workload takes from other components rather than from config. */
-export type WorkloadWiring = Pick<
+type WorkloadWiring = Pick<
   WorkloadArgs,
   "runtimeConfig" | "secrets" | "serviceAccountRoleArn" | "targetGroupArn" | "cdnUrl" | "smokeDependsOn"
 >;

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PreScale } from "../infra/capacity/preScale";
+import { appHttpPort } from "../app/src/contract/runtimeConfig";
 import { AuroraBackup } from "../infra/backup";
+import { PreScale } from "../infra/capacity/preScale";
 import { Cdn } from "../infra/cdn";
 import { EksCluster, serviceAccountRole } from "../infra/cluster";
 import { KafkaCluster } from "../infra/kafka";
@@ -9,10 +10,10 @@ import { LoadBalancer } from "../infra/loadbalancer";
 import { ShardedMysql } from "../infra/mysql";
 import { Network } from "../infra/network";
 import { RedisCluster } from "../infra/redis";
+import { AppSecrets, secretReaderPolicy } from "../infra/security";
 import { TieredStorage } from "../infra/storage";
-import { AppSecrets, secretReaderPolicy, Workload, type WorkloadIdentity } from "../infra/workload";
+import { Workload, type WorkloadIdentity } from "../infra/workload";
 import {
-  appPort,
   backupArgs,
   type ComponentKey,
   cdnArgs,
@@ -101,8 +102,8 @@ export function definePlatform(config: StackConfig) {
       securityGroupId: network.workloadSecurityGroupId,
       referencedSecurityGroupId: edge.securityGroupId,
       ipProtocol: "tcp",
-      fromPort: appPort,
-      toPort: appPort,
+      fromPort: appHttpPort,
+      toPort: appHttpPort,
       description: "The load balancer reaches API pods (IP targets) on the app port",
     },
     { parent: network },

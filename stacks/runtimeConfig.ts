@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KafkaCluster } from "../infra/kafka";
 import type { ShardedMysql } from "../infra/mysql";
 import type { RedisCluster } from "../infra/redis";
+import type { AppSecrets } from "../infra/security";
 import type { TieredStorage } from "../infra/storage";
-import type { AppSecrets, RuntimeConfigSource } from "../infra/workload";
+import type { RuntimeConfigSource } from "../infra/workload";
 import { topicNames } from "./components";
 import type { WechatSettings } from "./config/types";
 

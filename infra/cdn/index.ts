@@ -4,24 +4,17 @@ import { aliasRecords, dnsValidatedCertificate } from "../lib/dns";
 import { tls } from "../lib/pins";
 import { assertValidArgs } from "../lib/problems";
 import { cdnAccessLogs } from "./accessLogs";
-import {
-  type CdnArgs,
-  cdnArgsProblems,
-  cdnSettingsSchema,
-  defaultApiTtl,
-  defaultCacheableApiPaths,
-  defaultStaticTtl,
-  resolveTtl,
-  staticAssetsPath,
-} from "./args";
+import { type CdnArgs, cdnArgsProblems, cdnCachingSchema, cdnSettingsSchema, staticAssetsPath } from "./args";
 import { edgePolicies } from "./policies";
 import { cdnWebAcl, webAclLogging } from "./webAcl";
 
 export {
-  type CacheTtlArgs,
   type CdnArgs,
+  type CdnCaching,
   type CdnSettings,
   cdnArgsProblems,
+  cdnCachingProblems,
+  cdnCachingSchema,
   cdnSettingsSchema,
   type PriceClass,
   priceClasses,
@@ -56,6 +49,7 @@ export class Cdn extends pulumi.ComponentResource {
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
     super(token, name, {}, opts);
     assertValidArgs(token, name, cdnArgsProblems(args));
+    const caching = cdnCachingSchema.parse(args);
     const settings = cdnSettingsSchema.parse(args);
     const usEast1 = { parent: this, provider: args.usEast1Provider };
 
@@ -84,8 +78,8 @@ export class Cdn extends pulumi.ComponentResource {
     const policies = edgePolicies(
       name,
       {
-        api: resolveTtl(args.apiCacheTtl, defaultApiTtl),
-        staticAssets: resolveTtl(args.staticAssetsTtl, defaultStaticTtl),
+        api: caching.apiCacheTtl,
+        staticAssets: caching.staticAssetsTtl,
       },
       this,
     );
@@ -160,7 +154,7 @@ export class Cdn extends pulumi.ComponentResource {
           },
           // Origin groups serve only GET/HEAD behaviours; what the snapshot must not see (cookies,
           // identity headers) stays out of the cache key and therefore out of the origin request.
-          ...(args.cacheableApiPaths ?? defaultCacheableApiPaths).map((pathPattern) => ({
+          ...caching.cacheableApiPaths.map((pathPattern) => ({
             ...viewer,
             ...readOnly,
             pathPattern,

@@ -31,9 +31,9 @@ export const loadBalancerSettingsSchema = z.object({
   hostedZoneId: hostedZoneIdSchema.describe(
     "Public Route 53 hosted zone holding domainName (certificates are DNS-validated in it).",
   ),
-  targetPort: integer(1, 65535, "a TCP port")
-    .describe("Port the API pods listen on; the target group sends HTTP there.")
-    .default(8080),
+  targetPort: integer(1, 65535, "a TCP port").describe(
+    "Port the API pods listen on; the target group sends HTTP there (the app's, from its contract).",
+  ),
   healthCheckPath: z
     .string(healthCheckPath)
     .regex(/^\/[\x21-\x7e]{0,1023}$/, healthCheckPath)

@@ -3,11 +3,11 @@ import { join } from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
-import type { z } from "zod";
+import { z } from "zod";
 import { type RuntimeConfigInput, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
 import { accountIdProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
-import { integerProblems } from "../lib/schema";
+import { allowed, integer, integerAtLeast, integerProblems, parseSettings } from "../lib/schema";
 
 /** The three ways the app image runs (`node dist/main.js <mode>`). */
 export type WorkloadMode = "api" | "worker" | "smoke";
@@ -28,36 +28,109 @@ export interface WorkloadImageArgs {
   readonly platform?: "linux/amd64" | "linux/arm64";
 }
 
-/** Size and autoscaling of one Deployment. */
-export interface DeploymentSizeArgs {
-  /** HPA floor (≥ 1). The Deployment leaves `replicas` to the HPA. @default none (required) */
-  readonly minReplicas: number;
-  /** HPA ceiling (≥ minReplicas). @default none (required) */
-  readonly maxReplicas: number;
-  /** CPU request and limit per pod, e.g. `{ request: "250m", limit: "1" }`. @default none (required) */
-  readonly cpu: { readonly request: string; readonly limit: string };
-  /** Memory request and limit per pod, e.g. `{ request: "512Mi", limit: "512Mi" }`. @default none (required) */
-  readonly memory: { readonly request: string; readonly limit: string };
-  /** Average CPU use, in % of the request, the HPA holds. @default 60 */
-  readonly targetCpuUtilization?: number;
-  /** Average memory use, in % of the request, the HPA holds. @default 80 */
-  readonly targetMemoryUtilization?: number;
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const secretArn = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const targetGroupArn = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/.+$/;
+const cpuQuantity = /^(\d+)m$|^(\d+(?:\.\d{1,3})?)$/;
+const memoryQuantity = /^(\d+)(Ki|Mi|Gi)$/;
+const memoryUnits = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 } as const;
+
+/** Millicores of a CPU quantity in the forms Crest accepts ("250m", "1", "1.5"); undefined otherwise. */
+export function millicores(quantity: string): number | undefined {
+  const match = cpuQuantity.exec(quantity);
+  if (!match) return undefined;
+  return match[1] !== undefined ? Number(match[1]) : Math.round(Number(match[2]) * 1000);
 }
 
-export interface WorkerSizeArgs extends DeploymentSizeArgs {
-  /**
-   * Partitions of the orders topic. A consumer beyond the partition count gets none and idles, so
-   * `maxReplicas` may not exceed it. @default none (not checked)
-   */
-  readonly ordersPartitions?: number;
-  /**
-   * Average `crest_consumer_lag` per worker pod the HPA aims for, as a third (Pods) metric. Needs a
-   * custom-metrics adapter (prometheus-adapter) serving `crest_consumer_lag` from the pods' /metrics;
-   * without one the HPA still scales on CPU and memory, which metrics-server serves.
-   * @default none (CPU and memory only)
-   */
-  readonly consumerLagPerPod?: number;
+/** Bytes of a memory quantity in the forms Crest accepts ("512Mi", "1Gi"); undefined otherwise. */
+export function memoryBytes(quantity: string): number | undefined {
+  const match = memoryQuantity.exec(quantity);
+  if (!match) return undefined;
+  return Number(match[1]) * memoryUnits[match[2] as keyof typeof memoryUnits];
 }
+
+const cpuForm = 'in cores, e.g. "250m" or "1"';
+const memoryForm = 'in Ki, Mi or Gi, e.g. "512Mi"';
+
+/** A Kubernetes quantity in the forms Crest accepts, above 0. */
+function quantitySchema(parse: (quantity: string) => number | undefined, form: string) {
+  const phrase = allowed(`a quantity above 0 ${form}`);
+  return z.string(phrase).refine((quantity) => (parse(quantity) ?? 0) > 0, phrase);
+}
+
+/** A request and a limit of one resource; `limit ≥ request` is checked in `deploymentSizeProblems`. */
+function resourceSchema(parse: (quantity: string) => number | undefined, form: string) {
+  return z.object({
+    request: quantitySchema(parse, form).describe("What the scheduler reserves per pod."),
+    limit: quantitySchema(parse, form).describe("Most a pod may use (≥ request)."),
+  });
+}
+
+/**
+ * Size and autoscaling of one Deployment: type, limits, description and default (the HPA targets;
+ * replicas and resources have none, each tier sets them), once.
+ * `maxReplicas ≥ minReplicas` and `limit ≥ request` are checked in `deploymentSizeProblems`.
+ */
+export const deploymentSizeSchema = z.object({
+  minReplicas: integer(1, 1000).describe(
+    "Fewest pods the HPA keeps; the Deployment leaves `replicas` to the HPA.",
+  ),
+  maxReplicas: integer(1, 1000).describe("Most pods the HPA may run (≥ minReplicas)."),
+  cpu: resourceSchema(millicores, cpuForm).describe(`CPU of each pod, ${cpuForm}.`),
+  memory: resourceSchema(memoryBytes, memoryForm).describe(`Memory of each pod, ${memoryForm}.`),
+  targetCpuUtilization: integer(10, 100, "% of the request")
+    .describe("Average CPU use, in % of the request, the HPA holds.")
+    .default(60),
+  targetMemoryUtilization: integer(10, 100, "% of the request")
+    .describe("Average memory use, in % of the request, the HPA holds.")
+    .default(80),
+});
+
+/** The order worker's size, and what bounds it. */
+export const workerSizeSchema = deploymentSizeSchema.extend({
+  ordersPartitions: integerAtLeast(1, "a positive integer (the orders topic's partitions)")
+    .optional()
+    .describe(
+      "Partitions of the orders topic. A consumer beyond the partition count gets none and idles, so maxReplicas may not exceed it. Default: not checked.",
+    ),
+  consumerLagPerPod: integer(1, 10_000_000)
+    .optional()
+    .describe(
+      "Average crest_consumer_lag per worker pod the HPA aims for, as a third (Pods) metric. Needs a custom-metrics adapter (prometheus-adapter) serving crest_consumer_lag from the pods' /metrics; without one the HPA still scales on CPU and memory. Default: CPU and memory only.",
+    ),
+});
+
+/** The sizes of the workload's two Deployments. */
+export const workloadSizingSchema = z.object({
+  api: deploymentSizeSchema.describe("The API deployment: HPA bounds and pod resources."),
+  worker: workerSizeSchema.describe(
+    "The order worker: HPA bounds (at most the orders topic's partitions) and pod resources.",
+  ),
+});
+
+export type DeploymentSizeArgs = Readonly<z.input<typeof deploymentSizeSchema>>;
+export type WorkerSizeArgs = Readonly<z.input<typeof workerSizeSchema>>;
+export type DeploymentSize = z.output<typeof deploymentSizeSchema>;
+
+/**
+ * The mini-program the API signs users in for; WeChat's API is called with the AppSecret, so over
+ * HTTPS only. The API base URL's default is the tiers' (stacks/config/tiers.ts).
+ */
+export const wechatSettingsSchema = z.object({
+  appId: z
+    .string(allowed('a mini-program AppID such as "wx0123456789abcdef"'))
+    .regex(/^wx[0-9a-f]{16}$/, allowed('a mini-program AppID: "wx" and 16 hex digits'))
+    .describe(
+      "The mini-program's AppID. Its AppSecret never enters config: put it into the Secrets Manager secret the stack outputs as wechatAppSecretArn.",
+    ),
+  apiBaseUrl: z
+    .string(allowed("an https:// URL"))
+    .refine((url) => {
+      const parsed = URL.parse(url);
+      return parsed?.protocol === "https:" && parsed.username === "" && parsed.password === "";
+    }, allowed('an https:// URL without credentials, e.g. "https://api.weixin.qq.com"'))
+    .describe("WeChat's API base URL for code-to-session (a mainland or overseas endpoint)."),
+});
 
 /** Secrets Manager ARNs of every secret the app reads, named as in app/src/contract/secretNames.ts. */
 export interface WorkloadSecretArns {
@@ -106,7 +179,7 @@ export interface WorkloadArgs {
   readonly runtimeConfig: pulumi.Input<RuntimeConfigSource>;
   /**
    * The RuntimeConfig's `service` section. Plain values: ports, probes and grace periods follow
-   * from it. @default {} (the app's defaults: port 8080, 25 s shutdown grace, 5 s drain delay)
+   * from it. @default {} (the app's defaults: port appHttpPort, 25 s shutdown grace, 5 s drain delay)
    */
   readonly service?: ServiceSettingsInput;
   /** The secrets the pods mount as files; must be the ARNs the RuntimeConfig names. @default none (required) */
@@ -152,28 +225,6 @@ export interface WorkloadArgs {
   readonly protect?: boolean;
 }
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const secretArn = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
-const targetGroupArn = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/.+$/;
-const cpuQuantity = /^(\d+)m$|^(\d+(?:\.\d{1,3})?)$/;
-const memoryQuantity = /^(\d+)(Ki|Mi|Gi)$/;
-const memoryUnits = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 } as const;
-const maxMysqlShards = 64;
-
-/** Millicores of a CPU quantity in the forms Crest accepts ("250m", "1", "1.5"); undefined otherwise. */
-export function millicores(quantity: string): number | undefined {
-  const match = cpuQuantity.exec(quantity);
-  if (!match) return undefined;
-  return match[1] !== undefined ? Number(match[1]) : Math.round(Number(match[2]) * 1000);
-}
-
-/** Bytes of a memory quantity in the forms Crest accepts ("512Mi", "1Gi"); undefined otherwise. */
-export function memoryBytes(quantity: string): number | undefined {
-  const match = memoryQuantity.exec(quantity);
-  if (!match) return undefined;
-  return Number(match[1]) * memoryUnits[match[2] as keyof typeof memoryUnits];
-}
-
 /** A plain string must match; an Output is checked by the service that receives it. */
 function patternProblem(
   path: string,
@@ -184,74 +235,60 @@ function patternProblem(
   return typeof value === "string" && !pattern.test(value) ? [{ path, value, allowed }] : [];
 }
 
-function quantityProblems(
+/** `limit ≥ request`, when both parse; a bad quantity is reported by the schema. */
+function limitProblems(
   path: string,
   pair: { readonly request: string; readonly limit: string },
   parse: (quantity: string) => number | undefined,
-  form: string,
 ): Problem[] {
-  const request = parse(pair.request);
-  const limit = parse(pair.limit);
-  const problems: Problem[] = [];
-  if (!request)
-    problems.push({ path: `${path}.request`, value: pair.request, allowed: `a quantity above 0 ${form}` });
-  if (!limit)
-    problems.push({ path: `${path}.limit`, value: pair.limit, allowed: `a quantity above 0 ${form}` });
-  if (request && limit && limit < request) {
-    problems.push({
-      path: `${path}.limit`,
-      value: pair.limit,
-      allowed: `at least the request (${pair.request})`,
-    });
-  }
-  return problems;
+  const request = parse(pair.request) ?? 0;
+  const limit = parse(pair.limit) ?? 0;
+  return request > 0 && limit > 0 && limit < request
+    ? [{ path: `${path}.limit`, value: pair.limit, allowed: `at least the request (${pair.request})` }]
+    : [];
 }
 
-function sizeProblems(path: string, size: DeploymentSizeArgs): Problem[] {
-  const problems = integerProblems(`${path}.minReplicas`, size.minReplicas, 1, 1000);
-  if (Number.isInteger(size.minReplicas)) {
-    problems.push(
-      ...integerProblems(
-        `${path}.maxReplicas`,
-        size.maxReplicas,
-        Math.max(1, size.minReplicas),
-        1000,
-        "at least minReplicas",
-      ),
-    );
-  }
-  problems.push(...quantityProblems(`${path}.cpu`, size.cpu, millicores, 'in cores, e.g. "250m" or "1"'));
-  problems.push(
-    ...quantityProblems(`${path}.memory`, size.memory, memoryBytes, 'in Ki, Mi or Gi, e.g. "512Mi"'),
-  );
-  for (const [field, value] of [
-    ["targetCpuUtilization", size.targetCpuUtilization],
-    ["targetMemoryUtilization", size.targetMemoryUtilization],
-  ] as const) {
-    if (value !== undefined) {
-      problems.push(...integerProblems(`${path}.${field}`, value, 10, 100, "% of the request"));
-    }
-  }
-  return problems;
+/** What one Deployment's fields demand of each other; each field's own limits are the schema's. */
+function deploymentSizeProblems(path: string, size: DeploymentSizeArgs): Problem[] {
+  const { minReplicas, maxReplicas } = size;
+  return [
+    ...(Number.isInteger(minReplicas) && Number.isInteger(maxReplicas) && maxReplicas < minReplicas
+      ? [
+          {
+            path: `${path}.maxReplicas`,
+            value: maxReplicas,
+            allowed: `at least minReplicas (${minReplicas})`,
+          },
+        ]
+      : []),
+    ...limitProblems(`${path}.cpu`, size.cpu, millicores),
+    ...limitProblems(`${path}.memory`, size.memory, memoryBytes),
+  ];
 }
 
-function workerProblems(worker: WorkerSizeArgs): Problem[] {
-  const problems = sizeProblems("worker", worker);
-  if (worker.ordersPartitions !== undefined) {
-    const partitions = integerProblems("worker.ordersPartitions", worker.ordersPartitions, 1, 10_000);
-    problems.push(...partitions);
-    if (partitions.length === 0 && worker.maxReplicas > worker.ordersPartitions) {
-      problems.push({
-        path: "worker.maxReplicas",
-        value: worker.maxReplicas,
-        allowed: `at most ordersPartitions (${worker.ordersPartitions}): a consumer beyond the partitions idles`,
-      });
-    }
-  }
-  if (worker.consumerLagPerPod !== undefined) {
-    problems.push(...integerProblems("worker.consumerLagPerPod", worker.consumerLagPerPod, 1, 10_000_000));
-  }
-  return problems;
+/**
+ * What the Deployments' sizes demand across fields (max ≥ min replicas, limit ≥ request, no more
+ * workers than partitions), on the values as given: a field the schema rejects is skipped here.
+ */
+export function workloadSizingProblems(sizing: {
+  readonly api: DeploymentSizeArgs;
+  readonly worker: WorkerSizeArgs;
+}): Problem[] {
+  const { worker } = sizing;
+  const partitions = worker.ordersPartitions;
+  return [
+    ...deploymentSizeProblems("api", sizing.api),
+    ...deploymentSizeProblems("worker", worker),
+    ...(partitions !== undefined && Number.isInteger(partitions) && worker.maxReplicas > partitions
+      ? [
+          {
+            path: "worker.maxReplicas",
+            value: worker.maxReplicas,
+            allowed: `at most ordersPartitions (${partitions}): a consumer beyond the partitions idles`,
+          },
+        ]
+      : []),
+  ];
 }
 
 function imageProblems(image: WorkloadImageArgs): Problem[] {
@@ -305,11 +342,12 @@ function serviceProblems(service: ServiceSettingsInput | undefined): Problem[] {
 function secretProblems(secrets: WorkloadSecretArns): Problem[] {
   const allowed = "a Secrets Manager secret ARN";
   const problems: Problem[] = [];
-  if (secrets.mysqlShards.length < 1 || secrets.mysqlShards.length > maxMysqlShards) {
+  if (secrets.mysqlShards.length < 1) {
+    // The shard limit is the MySQL component's; here one ARN per shard it declared.
     problems.push({
       path: "secrets.mysqlShards",
-      value: `${secrets.mysqlShards.length} ARNs`,
-      allowed: `one ARN per shard, 1 to ${maxMysqlShards}`,
+      value: "0 ARNs",
+      allowed: "one ARN per shard, at least one",
     });
   }
   secrets.mysqlShards.forEach((arn, i) => {
@@ -363,8 +401,8 @@ export function workloadArgsProblems(args: CheckedArgs): Problem[] {
     ...imageProblems(args.image),
     ...serviceProblems(args.service),
     ...secretProblems(args.secrets),
-    ...sizeProblems("api", args.api),
-    ...workerProblems(args.worker),
+    ...parseSettings(workloadSizingSchema, { api: args.api, worker: args.worker }).problems,
+    ...workloadSizingProblems(args),
     ...placementProblems(args),
     ...patternProblem("targetGroupArn", args.targetGroupArn, targetGroupArn, "an ELBv2 target group ARN"),
     ...patternProblem("cdnUrl", args.cdnUrl, /^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, "an https:// origin URL"),

@@ -1,14 +1,10 @@
-import { join } from "node:path";
-import * as aws from "@pulumi/aws";
-import * as dockerBuild from "@pulumi/docker-build";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
-import { EncryptionKey } from "../lib/encryptionKey";
-import { assertValidArgs, type Problem } from "../lib/problems";
-import { type WorkloadArgs, type WorkloadMode, workloadArgsProblems } from "./args";
-import { contentTag } from "./imageTag";
+import { assertValidArgs } from "../lib/problems";
+import { type WorkloadArgs, type WorkloadMode, workloadArgsProblems, workloadSizingSchema } from "./args";
+import { appImage, repositoryNameProblems } from "./image";
 import {
   appContainer,
   appPodSpec,
@@ -23,10 +19,9 @@ import { runtimeConfigFile, type SecretMount, secretMounts } from "./runtimeConf
 import { autoscalerSpec, consumerLagMetric, disruptionBudgetSpec } from "./scaling";
 import { shortHash, smokeJob } from "./smoke";
 
-export { AppSecrets, type AppSecretsArgs, appSecretsArgsProblems } from "./appSecrets";
 export * from "./args";
+export { repositoryNameProblems } from "./image";
 export { contentTag } from "./imageTag";
-export { secretReaderPolicy } from "./secretAccess";
 
 const token = "crest:compute:Workload";
 const commonLabels = { "app.kubernetes.io/part-of": "crest", "app.kubernetes.io/managed-by": "pulumi" };
@@ -40,20 +35,6 @@ type InNamespace = (
   objectName: pulumi.Input<string>,
   labels: Record<string, string>,
 ) => k8s.types.input.meta.v1.ObjectMeta;
-
-/** ECR repository names: lowercase path segments of letters and digits joined by . _ - , 2–256 long. */
-export function repositoryNameProblems(name: string): Problem[] {
-  const pattern = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-  return pattern.test(name) && name.length >= 2 && name.length <= 256
-    ? []
-    : [
-        {
-          path: "name",
-          value: name,
-          allowed: "an ECR repository name: lowercase a-z 0-9 . _ - /, 2–256 long",
-        },
-      ];
-}
 
 /**
  * The app on the cluster: its image built from source into an encrypted ECR repository with immutable
@@ -78,14 +59,16 @@ export class Workload extends pulumi.ComponentResource {
     super(token, name, {}, opts);
     assertValidArgs(token, name, [...repositoryNameProblems(name), ...workloadArgsProblems(args)]);
     const service = serviceSettingsSchema.parse(args.service ?? {});
+    const sizing = workloadSizingSchema.parse({ api: args.api, worker: args.worker });
     const k8sOpts = { parent: this, provider: args.kubernetesProvider };
     const namespace = args.namespace ?? "crest";
     const port = service.httpPort;
     const mounts = secretMounts(args.secrets);
 
-    this.repositoryUrl = `${args.accountId}.dkr.ecr.${args.region}.amazonaws.com/${name}`;
-    this.imageTag = contentTag(args.image.context, args.image.dockerfile, args.image.sources);
-    this.imageRef = this.image(name, args);
+    const image = appImage(name, args, this);
+    this.repositoryUrl = image.repositoryUrl;
+    this.imageTag = image.tag;
+    this.imageRef = image.ref;
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-namespace`,
@@ -220,7 +203,7 @@ export class Workload extends pulumi.ComponentResource {
           appContainer(podParts.api, {
             name: "api",
             mode: "api",
-            resources: args.api,
+            resources: sizing.api,
             extra: {
               ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
               ...probes(port, 60),
@@ -238,7 +221,7 @@ export class Workload extends pulumi.ComponentResource {
         appContainer(podParts.worker, {
           name: "worker",
           mode: "worker",
-          resources: args.worker,
+          resources: sizing.worker,
           // The worker migrates the shard schemas before it serves its probes: a longer start window.
           extra: { ports: [{ name: "http", containerPort: port, protocol: "TCP" }], ...probes(port, 180) },
         }),
@@ -246,12 +229,14 @@ export class Workload extends pulumi.ComponentResource {
     });
 
     for (const [mode, deployment, size, extra] of [
-      ["api", api, args.api, []],
+      ["api", api, sizing.api, []],
       [
         "worker",
         worker,
-        args.worker,
-        args.worker.consumerLagPerPod === undefined ? [] : [consumerLagMetric(args.worker.consumerLagPerPod)],
+        sizing.worker,
+        sizing.worker.consumerLagPerPod === undefined
+          ? []
+          : [consumerLagMetric(sizing.worker.consumerLagPerPod)],
       ],
     ] as const) {
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(
@@ -296,72 +281,6 @@ export class Workload extends pulumi.ComponentResource {
       configMapName: this.configMapName,
       smokeJobName: this.smokeJobName,
     });
-  }
-
-  /** The encrypted, immutable-tag repository and the image built into it; returns the pinned reference. */
-  private image(name: string, args: WorkloadArgs): pulumi.Output<string> {
-    const protect = args.protect ?? true;
-    const key = new EncryptionKey(
-      `${name}-images`,
-      { description: `the app images of ${name}`, accountId: args.accountId, alias: `${name}-images` },
-      { parent: this },
-    );
-    const repository = new aws.ecr.Repository(
-      name,
-      {
-        name,
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.keyArn }],
-        forceDelete: !protect,
-      },
-      { parent: this, protect },
-    );
-    new aws.ecr.LifecyclePolicy(
-      name,
-      {
-        repository: repository.name,
-        policy: JSON.stringify({
-          rules: [
-            {
-              rulePriority: 1,
-              description: "Untagged manifests (superseded build outputs) after a day",
-              selection: {
-                tagStatus: "untagged",
-                countType: "sinceImagePushed",
-                countUnit: "days",
-                countNumber: 1,
-              },
-              action: { type: "expire" },
-            },
-            {
-              rulePriority: 2,
-              description: "Keep the newest images for rollbacks",
-              selection: {
-                tagStatus: "any",
-                countType: "imageCountMoreThan",
-                countNumber: args.keepImages ?? 50,
-              },
-              action: { type: "expire" },
-            },
-          ],
-        }),
-      },
-      { parent: this },
-    );
-    const image = new dockerBuild.Image(
-      name,
-      {
-        context: { location: args.image.context },
-        dockerfile: { location: join(args.image.context, args.image.dockerfile) },
-        platforms: [args.image.platform ?? "linux/arm64"],
-        push: true,
-        tags: [`${this.repositoryUrl}:${this.imageTag}`],
-      },
-      // Old tags stay for rollbacks (the lifecycle policy expires them) instead of vanishing on replace.
-      { parent: this, dependsOn: [repository], retainOnDelete: true },
-    );
-    return pulumi.interpolate`${this.repositoryUrl}:${this.imageTag}@${image.digest}`;
   }
 
   /** The secrets one mode mounts, from Secrets Manager through the CSI driver's AWS provider. */

@@ -1,8 +1,7 @@
 import { dirname, posix } from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { defaultSecretsDir } from "../../app/src/adapters/secrets";
-import { defaultConfigPath } from "../../app/src/config/loadConfig";
+import { runtimeConfigPath, secretsDirectory } from "../../app/src/contract/podEnvironment";
 import { restrictedContainerSecurity } from "../lib/podSecurity";
 import type { DeploymentSizeArgs, WorkloadMode } from "./args";
 
@@ -12,7 +11,7 @@ type PodSpec = k8s.types.input.core.v1.PodSpec;
 /** Fixed non-root identity of every app container, whatever USER the image declares. */
 export const appUid = 10001;
 /** The RuntimeConfig file's key in the ConfigMap; mounted where the app looks by default. */
-export const configFileName = posix.basename(defaultConfigPath);
+export const configFileName = posix.basename(runtimeConfigPath);
 
 /** Labels that select one mode's pods (Deployments, Services, PDBs, policies and spread all use them). */
 export function selectorLabels(mode: WorkloadMode): Record<string, string> {
@@ -61,8 +60,8 @@ export function appContainer(parts: PodParts, options: ContainerOptions): Contai
     },
     securityContext: restrictedContainerSecurity(appUid),
     volumeMounts: [
-      { name: "runtime-config", mountPath: dirname(defaultConfigPath), readOnly: true },
-      { name: "secrets", mountPath: defaultSecretsDir, readOnly: true },
+      { name: "runtime-config", mountPath: dirname(runtimeConfigPath), readOnly: true },
+      { name: "secrets", mountPath: secretsDirectory, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
     ],
     ...options.extra,

@@ -1,6 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { runtimeConfigSchema, type ServiceSettings } from "../../app/src/contract/runtimeConfig";
-import { mysqlSecretName, type SecretReference, secretReferences } from "../../app/src/contract/secretNames";
+import {
+  mysqlSecretName,
+  type SecretReference,
+  secretNames,
+  secretReferences,
+} from "../../app/src/contract/secretNames";
 import type { WorkloadMode, WorkloadSecretArns } from "./args";
 
 export interface SecretMount {
@@ -16,12 +21,12 @@ export interface SecretMount {
 export function secretMounts(secrets: WorkloadSecretArns): Record<WorkloadMode, SecretMount[]> {
   const stores: SecretMount[] = [
     ...secrets.mysqlShards.map((arn, shardId) => ({ name: mysqlSecretName(shardId), arn })),
-    { name: "redis-auth", arn: secrets.redisAuth },
-    { name: "kafka-scram", arn: secrets.kafkaScram },
+    { name: secretNames.redisAuth, arn: secrets.redisAuth },
+    { name: secretNames.kafkaScram, arn: secrets.kafkaScram },
   ];
-  const signing = { name: "session-signing-key", arn: secrets.sessionSigningKey };
+  const signing = { name: secretNames.sessionSigningKey, arn: secrets.sessionSigningKey };
   return {
-    api: [...stores, { name: "wechat-app-secret", arn: secrets.wechatAppSecret }, signing],
+    api: [...stores, { name: secretNames.wechatAppSecret, arn: secrets.wechatAppSecret }, signing],
     worker: stores,
     smoke: [signing],
   };

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DeploymentSizeArgs, WorkloadMode } from "./args";
+import type { DeploymentSize, WorkloadMode } from "./args";
 import { selectorLabels } from "./pods";
 
 type HpaSpec = k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec;
@@ -21,7 +21,7 @@ function utilization(resource: "cpu" | "memory", percent: number): MetricSpec {
  */
 export function autoscalerSpec(
   deploymentName: pulumi.Input<string>,
-  size: DeploymentSizeArgs,
+  size: DeploymentSize,
   extraMetrics: readonly MetricSpec[],
 ): HpaSpec {
   return {
@@ -29,8 +29,8 @@ export function autoscalerSpec(
     minReplicas: size.minReplicas,
     maxReplicas: size.maxReplicas,
     metrics: [
-      utilization("cpu", size.targetCpuUtilization ?? 60),
-      utilization("memory", size.targetMemoryUtilization ?? 80),
+      utilization("cpu", size.targetCpuUtilization),
+      utilization("memory", size.targetMemoryUtilization),
       ...extraMetrics,
     ],
     behavior: {

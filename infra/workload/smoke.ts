@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { environmentKeys } from "../../app/src/contract/podEnvironment";
 import { appContainer, appPodSpec, objectLabels, type PodParts } from "./pods";
 
 /** Hours a finished smoke Job and its pods' logs stay readable (`kubectl logs job/<name>`). */
@@ -38,7 +39,7 @@ export function smokeJob(
   args: SmokeJobArgs,
   opts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.Job {
-  const baseUrl = (url: pulumi.Input<string>) => [{ name: "CREST_SMOKE_BASE_URL", value: url }];
+  const baseUrl = (url: pulumi.Input<string>) => [{ name: environmentKeys.smokeBaseUrl, value: url }];
   const container = (containerName: string, url: pulumi.Input<string>) =>
     appContainer(args.parts, {
       name: containerName,

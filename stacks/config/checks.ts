@@ -5,36 +5,18 @@ import { parseSettings, valueAt } from "../../infra/lib/schema";
 import { networkPlacementProblems, networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsProblems, redisClusterSettingsSchema } from "../../infra/redis/args";
 import { storageSettingsProblems, storageSettingsSchema } from "../../infra/storage/args";
-import { workloadArgsProblems } from "../../infra/workload/args";
-import { maxKafkaAvailabilityZones, type WorkloadWiring, workloadArgs } from "../components";
+import { workloadSizingProblems } from "../../infra/workload/args";
+import { maxKafkaAvailabilityZones } from "../components";
 import { isRegionName, regions } from "./regions";
-import { configKeyPaths, edgeSettingsSchema } from "./schema";
+import { edgeSettingsSchema } from "./schema";
 import { type FloorKey, floorReasons, perAzFloors, tierDefaults } from "./tiers";
 import type { StackConfig } from "./types";
 
 const namespace = "crest";
 
-/** Wiring stand-ins: problems with these arguments are not config problems and are filtered out. */
-const placeholderWiring: WorkloadWiring = {
-  runtimeConfig: {} as WorkloadWiring["runtimeConfig"],
-  secrets: { mysqlShards: [], redisAuth: "", kafkaScram: "", wechatAppSecret: "", sessionSigningKey: "" },
-  serviceAccountRoleArn: () => "",
-  targetGroupArn: "",
-  cdnUrl: "",
-};
-
-const knownKeys = new Set(configKeyPaths());
-
-/**
- * A component's problems as config problems: its argument path becomes the config key it came from
- * (`shards` → `crest:mysql.shards`). Problems with arguments the config does not set (placement,
- * wired by the platform) are the network's to report and are left out here.
- */
-function asConfigProblems(section: string, problems: readonly Problem[]) {
-  return problems.flatMap((p) => {
-    const key = `${section}.${p.path}`;
-    return knownKeys.has(key.replace(/\[\d+\]/g, "")) ? [{ ...p, path: `${namespace}:${key}` }] : [];
-  });
+/** A component's problems as config problems: `shards` in section `mysql` is `crest:mysql.shards`. */
+function inSection(section: string, problems: readonly Problem[]): Problem[] {
+  return problems.map((p) => ({ ...p, path: `${namespace}:${section}.${p.path}` }));
 }
 
 export function regionProblems(config: StackConfig, listedAzs: boolean): Problem[] {
@@ -86,16 +68,9 @@ export function regionProblems(config: StackConfig, listedAzs: boolean): Problem
 }
 
 /**
- * The workload's own checks, run on the arguments the config gives it: it is not yet declared as a
- * schema, so it still runs on placeholder wiring.
- */
-export function componentProblems(config: StackConfig): Problem[] {
-  return asConfigProblems("workload", workloadArgsProblems(workloadArgs(config, placeholderWiring)));
-}
-
-/**
  * What a component demands across its fields (a node quota, min ≤ desired ≤ max, a safe endpoint,
- * brokers spread evenly over Kafka's AZs, lifecycle transitions in order) and of the AZs, on the
+ * brokers spread evenly over Kafka's AZs, lifecycle transitions in order, no more workers than
+ * partitions) and of the AZs, on the
  * resolved settings; each field's own type and limits were checked when the config was parsed.
  */
 export function crossFieldProblems(config: StackConfig): Problem[] {
@@ -105,29 +80,22 @@ export function crossFieldProblems(config: StackConfig): Problem[] {
   const kafka = parseSettings(kafkaClusterSettingsSchema, config.kafka).settings;
   const kafkaAzs = Math.min(config.network.availabilityZones.length, maxKafkaAvailabilityZones);
   return [
-    ...asConfigProblems("network", networkPlacementProblems(config.region, config.network.availabilityZones)),
+    ...inSection("network", networkPlacementProblems(config.region, config.network.availabilityZones)),
     // The rules of the required fields (vpcCidr, domainName, hostedZoneId); the rest passed parsing.
-    ...asConfigProblems("network", parseSettings(networkSettingsSchema, config.network).problems),
-    ...asConfigProblems("edge", parseSettings(edgeSettingsSchema, config.edge).problems),
-    ...asConfigProblems("redis", redis ? redisClusterSettingsProblems(redis) : []),
-    ...asConfigProblems("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
-    ...asConfigProblems("storage", storage ? storageSettingsProblems(storage) : []),
-    ...asConfigProblems("kafka", kafka ? kafkaClusterSettingsProblems(kafka, kafkaAzs) : []),
+    ...inSection("network", parseSettings(networkSettingsSchema, config.network).problems),
+    ...inSection("edge", parseSettings(edgeSettingsSchema, config.edge).problems),
+    ...inSection("redis", redis ? redisClusterSettingsProblems(redis) : []),
+    ...inSection("cluster", cluster ? eksClusterSettingsProblems(cluster) : []),
+    ...inSection("storage", storage ? storageSettingsProblems(storage) : []),
+    ...inSection("kafka", kafka ? kafkaClusterSettingsProblems(kafka, kafkaAzs) : []),
+    ...inSection(
+      "workload",
+      workloadSizingProblems({
+        api: config.workload.api,
+        worker: { ...config.workload.worker, ordersPartitions: config.kafka.ordersPartitions },
+      }),
+    ),
   ];
-}
-
-/** WeChat's API is called over the internet with the AppSecret: only over HTTPS. */
-export function wechatProblems(config: StackConfig): Problem[] {
-  const url = URL.parse(config.wechat.apiBaseUrl);
-  return url?.protocol === "https:" && url.username === "" && url.password === ""
-    ? []
-    : [
-        {
-          path: `${namespace}:wechat.apiBaseUrl`,
-          value: config.wechat.apiBaseUrl,
-          allowed: 'an https:// URL without credentials, e.g. "https://api.weixin.qq.com"',
-        },
-      ];
 }
 
 /** What the tier demands beyond the components' limits. */

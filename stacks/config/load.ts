@@ -3,13 +3,7 @@ import type { z } from "zod";
 import type { Problem } from "../../infra/lib/problems";
 import { pathText, valueAt } from "../../infra/lib/schema";
 import { capacityProblems } from "./capacity";
-import {
-  componentProblems,
-  crossFieldProblems,
-  regionProblems,
-  tierProblems,
-  wechatProblems,
-} from "./checks";
+import { crossFieldProblems, regionProblems, tierProblems } from "./checks";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
 import { keysAt, type StackConfigInput, stackConfigSchema } from "./schema";
@@ -51,10 +45,8 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
       ...dedupeByPath([
         ...stackNameProblems(namespace, stack, config),
         ...regionProblems(config, usable.data.network.availabilityZones !== undefined),
-        ...componentProblems(config),
         ...crossFieldProblems(config),
         ...tierProblems(config),
-        ...wechatProblems(config),
       ]),
     );
     // Sizing needs every other setting sound: a bad size elsewhere is reported first, on its own.

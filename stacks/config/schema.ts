@@ -8,6 +8,7 @@ import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
 import { networkSettingsSchema } from "../../infra/network/args";
 import { redisClusterSettingsSchema } from "../../infra/redis/args";
 import { storageSettingsSchema } from "../../infra/storage/args";
+import { deploymentSizeSchema, wechatSettingsSchema, workloadSizingSchema } from "../../infra/workload/args";
 
 /**
  * The shape of every `crest:*` key a stack file may set. Every field is described: the README's
@@ -27,10 +28,6 @@ const tagValue = (what: string) =>
       /^[a-z0-9][a-z0-9._-]{0,63}$/,
       allowed(`a ${what}: 1–64 of a-z 0-9 - _ . starting with a letter or digit`),
     );
-
-/** A whole number whose range the component that uses it checks, so the limits live in one place. */
-const wholeNumber = (description: string) =>
-  z.number(allowed("a whole number")).int(allowed("a whole number")).optional().describe(description);
 
 const text = (what: string, description: string) => z.string(allowed(what)).optional().describe(description);
 
@@ -102,7 +99,8 @@ export const networkSchema = z.strictObject(
  */
 export const edgeSettingsSchema = z.object({
   ...cdnSettingsSchema.shape,
-  ...loadBalancerSettingsSchema.shape,
+  // The target port is the app's (app/src/contract), never config.
+  ...loadBalancerSettingsSchema.omit({ targetPort: true }).shape,
 });
 
 /** The component settings schemas the config sections pick their keys from. */
@@ -115,6 +113,8 @@ export const componentSettingsSchemas = {
   storage: storageSettingsSchema,
   edge: edgeSettingsSchema,
   capacity: declaredSaleSchema,
+  workload: workloadSizingSchema,
+  wechat: wechatSettingsSchema,
 } as const;
 
 export const mysqlSchema = settable(
@@ -177,34 +177,18 @@ export const clusterSchema = settable(
   "EKS cluster settings",
 );
 
-const quantity = (example: string) =>
-  z.strictObject(
-    {
-      request: text(`a Kubernetes quantity such as "${example}"`, "What the scheduler reserves per pod."),
-      limit: text(`a Kubernetes quantity such as "${example}"`, "Most a pod may use (≥ request)."),
-    },
-    allowed("a map with request and limit"),
-  );
-
-const deploymentSchema = (what: string) =>
-  z
-    .strictObject(
-      {
-        minReplicas: wholeNumber(`Fewest ${what} pods the HPA keeps.`),
-        maxReplicas: wholeNumber(`Most ${what} pods the HPA may run (≥ minReplicas).`),
-        cpu: quantity("500m").optional().describe(`CPU of each ${what} pod.`),
-        memory: quantity("1Gi").optional().describe(`Memory of each ${what} pod.`),
-      },
-      allowed(`a map of ${what} deployment settings`),
-    )
-    .optional();
+/** One Deployment's replica bounds and pod resources; its HPA targets stay the component's defaults. */
+const deploymentSettings = (what: string) =>
+  settable(
+    deploymentSizeSchema.shape,
+    ["minReplicas", "maxReplicas", "cpu", "memory"],
+    `${what} deployment settings`,
+  ).optional();
 
 export const workloadSchema = z.strictObject(
   {
-    api: deploymentSchema("API").describe("The API deployment: HPA bounds and pod resources."),
-    worker: deploymentSchema("order worker").describe(
-      "The order worker: HPA bounds (at most kafka.ordersPartitions) and pod resources.",
-    ),
+    api: deploymentSettings("API").describe(workloadSizingSchema.shape.api.description ?? ""),
+    worker: deploymentSettings("order worker").describe(workloadSizingSchema.shape.worker.description ?? ""),
   },
   allowed("a map with api and worker"),
 );
@@ -242,16 +226,9 @@ export const capacitySchema = settable(
 
 export const wechatSchema = z.strictObject(
   {
-    appId: z
-      .string(allowed('a mini-program AppID such as "wx0123456789abcdef"'))
-      .regex(/^wx[0-9a-f]{16}$/, allowed('a mini-program AppID: "wx" and 16 hex digits'))
-      .describe(
-        "The mini-program's AppID. Its AppSecret never enters config: put it into the Secrets Manager secret the stack outputs as wechatAppSecretArn.",
-      ),
-    apiBaseUrl: text(
-      "an https:// URL",
-      "WeChat's API base URL for code-to-session (a mainland or overseas endpoint).",
-    ),
+    // Required: a stack's mini-program has no tier default.
+    appId: wechatSettingsSchema.shape.appId,
+    ...settable(wechatSettingsSchema.shape, ["apiBaseUrl"], "WeChat settings").shape,
   },
   allowed("a map with at least appId"),
 );

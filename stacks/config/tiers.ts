@@ -1,5 +1,5 @@
-import type { DeclaredSale } from "../../infra/capacity/args";
 import type { AuroraBackupSettings } from "../../infra/backup";
+import type { DeclaredSale } from "../../infra/capacity/args";
 import { defaultKubernetesVersion, instanceTypes } from "../../infra/lib/pins";
 import type { Tier } from "./schema";
 import type {

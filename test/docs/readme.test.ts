@@ -68,6 +68,23 @@ function leaves(path: string, field: JsonField): [string, JsonField][] {
     : [[path, field]];
 }
 
+/** The field at a nested path of a JSON schema. */
+function leafAt(field: JsonField, path: readonly string[]): JsonField | undefined {
+  return path.reduce<JsonField | undefined>((node, key) => node?.properties?.[key], field);
+}
+
+/** `field` without the nested keys `other` lacks, so a picked map compares with its source. */
+function fieldsOnly(field: JsonField, other: JsonField): JsonField {
+  if (!field.properties || !other.properties) return field;
+  const keys = Object.keys(field.properties).filter((k) => other.properties && k in other.properties);
+  return {
+    ...field,
+    properties: Object.fromEntries(
+      keys.map((k) => [k, fieldsOnly(field.properties?.[k] ?? {}, other.properties?.[k] ?? {})]),
+    ),
+  };
+}
+
 test("each config key picked from a component schema has its type, limits and description, and the README shows them", () => {
   const config = z.toJSONSchema(stackConfigSchema, { io: "input" }) as JsonField;
   let checked = 0;
@@ -83,8 +100,18 @@ test("each config key picked from a component schema has its type, limits and de
           io: "input",
         }) as JsonField,
       );
-      assert.deepEqual(comparable(field), source, `crest:${section}.${key}`);
-      for (const [path, leaf] of leaves(`${section}.${key}`, source)) {
+      // A nested map may pick some of the component's keys (the workload's HPA targets stay its own).
+      assert.deepEqual(
+        fieldsOnly(comparable(field), source),
+        fieldsOnly(source, comparable(field)),
+        `crest:${section}.${key}`,
+      );
+      for (const [path, leaf] of leaves(`${section}.${key}`, comparable(field))) {
+        assert.deepEqual(
+          leaf,
+          leafAt(source, path.split(".").slice(2)),
+          `crest:${path} as the component declares it`,
+        );
         const row = readme.split("\n").find((line) => line.startsWith(`| \`crest:${path}\` |`));
         assert.ok(row?.includes(`| ${typeOf(leaf)} |`), `type and limits of crest:${path}`);
         assert.ok(row?.includes(String(leaf.description)), `description of crest:${path}`);
@@ -92,5 +119,35 @@ test("each config key picked from a component schema has its type, limits and de
       }
     }
   }
-  assert.ok(checked >= 17, `${checked} keys checked`);
+  assert.ok(checked >= 30, `${checked} keys checked`);
+});
+
+test("every config key is a component schema's field, but the few the stack itself owns", () => {
+  const stackOwned = new Set([
+    "tier",
+    "region",
+    "accountId",
+    "owner",
+    "costCenter",
+    // Sections, and the keys a section adds beside its component's: the AZ list and DR region are
+    // placement the platform decides; the two topics' partitions take the Kafka topic schema's field.
+    ...Object.keys(componentSettingsSchemas),
+    "network.availabilityZones",
+    "storage.drRegion",
+    "kafka.ordersPartitions",
+    "kafka.deadLetterPartitions",
+  ]);
+  const components = Object.fromEntries(
+    Object.entries(componentSettingsSchemas).map(([section, schema]) => [
+      section,
+      z.toJSONSchema(schema, { io: "input" }) as JsonField,
+    ]),
+  );
+  const orphans = configKeyPaths().filter((path) => {
+    if (stackOwned.has(path)) return false;
+    const [section = "", ...rest] = path.split(".");
+    const source = components[section];
+    return !source || leafAt(source, rest) === undefined;
+  });
+  assert.deepEqual(orphans, []);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import { Cdn, type CdnArgs, cdnArgsProblems } from "../../infra/cdn";
 import { LoadBalancer } from "../../infra/loadbalancer";
 import { TieredStorage } from "../../infra/storage";
@@ -111,6 +112,7 @@ const wired = dev.then(() =>
         availabilityZones: ["eu-west-1a", "eu-west-1b"],
         domainName: "api.example.com",
         hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        targetPort: appHttpPort,
       });
       const cdn = new Cdn("cdn", {
         ...programArgs(),
@@ -567,7 +569,7 @@ test("argument checks name the field, the value and what is allowed", () => {
   assert.deepEqual(problems({ cacheableApiPaths: [] }), [
     {
       path: "cacheableApiPaths",
-      value: "0 paths",
+      value: [],
       allowed:
         "1 to 74 path patterns (the failover origin group serves them; CloudFront allows 75 cache behaviours, /static/* takes one)",
     },

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import { repoRoot } from "../support/cli";
 
 interface Stage {
@@ -36,6 +37,14 @@ test("every stage that runs a command runs on the build machine's platform; the 
   const runtime = all.at(-1) as Stage;
   assert.doesNotMatch(runtime.from, /--platform/, "the runtime stage is the target platform's image");
   assert.deepEqual(runs(runtime), [], "a RUN in the target stage would need an emulator on an x86 runner");
+});
+
+test("the runtime stage exposes the port the app's contract listens on, and only that one", () => {
+  const runtime = stages(dockerfile).at(-1) as Stage;
+  assert.deepEqual(
+    runtime.instructions.filter((i) => /^EXPOSE\s/i.test(i)),
+    [`EXPOSE ${appHttpPort}`],
+  );
 });
 
 test("production dependencies are installed for the target's OS, CPU and libc, with no install scripts", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import { LoadBalancer, type LoadBalancerArgs, loadBalancerArgsProblems } from "../../infra/loadbalancer";
 import { elbLogDeliveryPrincipal } from "../../infra/loadbalancer/accessLogs";
 import type { ComputedOutputs, RecordedResource, Recording } from "../../tools/plan/recorder";
@@ -16,6 +17,7 @@ const args: LoadBalancerArgs = {
   availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
   domainName: "api.example.com",
   hostedZoneId: "Z0123456789ABCDEFGHIJ",
+  targetPort: appHttpPort,
 };
 
 const canary = "canary-origin-secret-123";
@@ -219,7 +221,7 @@ test("the security group admits HTTPS from CloudFront's origin-facing prefix lis
       toPort,
       cidrBlocks,
     })),
-    [{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: ["10.20.0.0/16"] }],
+    [{ protocol: "tcp", fromPort: appHttpPort, toPort: appHttpPort, cidrBlocks: ["10.20.0.0/16"] }],
   );
   assert.equal(group.inputs.vpcId, args.vpcId);
 });
@@ -229,7 +231,7 @@ test("the target group takes pod IPs over HTTP, probes /healthz, drains briefly 
   const group = one(rec, "aws:lb/targetGroup:TargetGroup");
   assert.equal(group.inputs.targetType, "ip");
   assert.equal(group.inputs.protocol, "HTTP");
-  assert.equal(group.inputs.port, 8080);
+  assert.equal(group.inputs.port, appHttpPort);
   assert.equal(group.inputs.vpcId, args.vpcId);
   assert.equal(group.inputs.deregistrationDelay, 30);
   assert.equal(group.inputs.slowStart, 30);

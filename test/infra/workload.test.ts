@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import { environmentKeys } from "../../app/src/contract/podEnvironment";
+import { appHttpPort, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import { mysqlSecretName, secretNames } from "../../app/src/contract/secretNames";
+import { secretReaderPolicy } from "../../infra/security";
 import {
   contentTag,
   repositoryNameProblems,
-  secretReaderPolicy,
   type WorkloadIdentity,
   workloadArgsProblems,
 } from "../../infra/workload";
@@ -214,22 +216,22 @@ test("every pod and container runs as a fixed non-root user, read-only, unprivil
 test("the API probes start, gate traffic and restart on /healthz (a shared outage must not empty the rotation)", async () => {
   const [api] = podSpec(await prod, "api").containers;
   assert.deepEqual(api.args, ["api"]);
-  assert.deepEqual(api.ports, [{ containerPort: 8080, name: "http", protocol: "TCP" }]);
+  assert.deepEqual(api.ports, [{ containerPort: appHttpPort, name: "http", protocol: "TCP" }]);
   assert.deepEqual(api.startupProbe, {
     failureThreshold: 30,
-    httpGet: { path: "/healthz", port: 8080 },
+    httpGet: { path: "/healthz", port: appHttpPort },
     periodSeconds: 2,
     timeoutSeconds: 2,
   });
   assert.deepEqual(api.readinessProbe, {
     failureThreshold: 2,
-    httpGet: { path: "/healthz", port: 8080 },
+    httpGet: { path: "/healthz", port: appHttpPort },
     periodSeconds: 5,
     timeoutSeconds: 3,
   });
   assert.deepEqual(api.livenessProbe, {
     failureThreshold: 3,
-    httpGet: { path: "/healthz", port: 8080 },
+    httpGet: { path: "/healthz", port: appHttpPort },
     periodSeconds: 10,
     timeoutSeconds: 2,
   });
@@ -365,10 +367,10 @@ test("network policies deny ingress by default and admit only the VPC and the sm
     },
   };
   assert.deepEqual(policy("api-ingress").ingress, [
-    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }, smoke], ports: [{ port: 8080, protocol: "TCP" }] },
+    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }, smoke], ports: [{ port: appHttpPort, protocol: "TCP" }] },
   ]);
   assert.deepEqual(policy("worker-ingress").ingress, [
-    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ port: 8080, protocol: "TCP" }] },
+    { from: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ port: appHttpPort, protocol: "TCP" }] },
   ]);
   const egress = policy("egress");
   assert.deepEqual(egress.podSelector, {});
@@ -382,7 +384,7 @@ test("network policies deny ingress by default and admit only the VPC and the sm
       [["namespaceSelector+podSelector"], ["UDP/53", "TCP/53"]],
       [["10.30.0.0/16"], ["TCP/3306", "TCP/6379", "TCP/9096"]],
       [["0.0.0.0/0"], ["TCP/443"]],
-      [["podSelector"], ["TCP/8080"]],
+      [["podSelector"], [`TCP/${appHttpPort}`]],
     ],
   );
   const devPolicy = k8sObject(await dev, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "api-ingress").spec;
@@ -396,7 +398,7 @@ test("the RuntimeConfig is an immutable ConfigMap, named by its content, mounted
   assert.match(configMap.metadata.name, /^runtime-config-[0-9a-f]{10}$/);
   const file = JSON.parse(configMap.data["runtime-config.json"]);
   assert.deepEqual({ ...file, service: undefined }, { ...runtimeConfig, service: undefined });
-  assert.equal(file.service.httpPort, 8080);
+  assert.equal(file.service.httpPort, appHttpPort);
   assert.equal(file.service.shutdownGraceSeconds, 25);
   for (const mode of ["api", "worker"] as const) {
     const volume = podSpec(rec, mode).volumes.find((v: Obj) => v.name === "runtime-config");
@@ -412,11 +414,11 @@ test("the RuntimeConfig is an immutable ConfigMap, named by its content, mounted
 
 test("each mode mounts exactly its secrets from Secrets Manager, and its service account's role may read exactly those", async () => {
   const rec = await prod;
-  const stores = ["mysql-shard-0", "mysql-shard-1", "redis-auth", "kafka-scram"];
+  const stores = [mysqlSecretName(0), mysqlSecretName(1), secretNames.redisAuth, secretNames.kafkaScram];
   const expected = {
-    api: [...stores, "wechat-app-secret", "session-signing-key"],
+    api: [...stores, secretNames.wechatAppSecret, secretNames.sessionSigningKey],
     worker: stores,
-    smoke: ["session-signing-key"],
+    smoke: [secretNames.sessionSigningKey],
   };
   for (const [mode, names] of Object.entries(expected)) {
     const secretClass = k8sObject(
@@ -515,14 +517,14 @@ test("the smoke Job runs after both rollouts, the binding, the policies and the 
     [
       "in-cluster",
       ["smoke"],
-      [{ name: "CREST_SMOKE_BASE_URL", value: "http://api.crest.svc.cluster.local" }],
+      [{ name: environmentKeys.smokeBaseUrl, value: "http://api.crest.svc.cluster.local" }],
     ],
   ]);
   assert.deepEqual(spec.template.spec.containers.map(run), [
     [
       "through-cdn",
       ["smoke"],
-      [{ name: "CREST_SMOKE_BASE_URL", value: "https://d111111abcdef8.cloudfront.net" }],
+      [{ name: environmentKeys.smokeBaseUrl, value: "https://d111111abcdef8.cloudfront.net" }],
     ],
   ]);
   const name = (job.inputs.metadata as Obj).name;
@@ -587,22 +589,23 @@ test("argument checks name the field, the value and what is allowed", () => {
     { path: "image.dockerfile", value: "Dockerfile.missing", allowed: "a file under image.context" },
     { path: "image.sources[0]", value: "../outside", allowed: "an existing path inside image.context" },
     { path: "service.httpPort", value: 70_000, allowed: schemaMessage({ httpPort: 70_000 }) },
-    { path: "secrets.mysqlShards", value: "0 ARNs", allowed: "one ARN per shard, 1 to 64" },
+    { path: "secrets.mysqlShards", value: "0 ARNs", allowed: "one ARN per shard, at least one" },
     { path: "secrets.redisAuth", value: "redis-auth", allowed: "a Secrets Manager secret ARN" },
+    // Each field's own limits (the schema), then what the fields demand of each other.
     { path: "api.minReplicas", value: 0, allowed: "an integer from 1 to 1000" },
-    { path: "api.cpu.limit", value: "1", allowed: "at least the request (2)" },
     { path: "api.memory.request", value: "1GB", allowed: 'a quantity above 0 in Ki, Mi or Gi, e.g. "512Mi"' },
     {
       path: "worker.targetCpuUtilization",
       value: 150,
       allowed: "an integer from 10 to 100 (% of the request)",
     },
+    { path: "worker.consumerLagPerPod", value: 0, allowed: "an integer from 1 to 10000000" },
+    { path: "api.cpu.limit", value: "1", allowed: "at least the request (2)" },
     {
       path: "worker.maxReplicas",
       value: 16,
       allowed: "at most ordersPartitions (12): a consumer beyond the partitions idles",
     },
-    { path: "worker.consumerLagPerPod", value: 0, allowed: "an integer from 1 to 10000000" },
     { path: "availabilityZones", value: ["eu-west-1a", "eu-west-1a"], allowed: "1 to 6 distinct AZ names" },
     { path: "vpcCidr", value: "10.30.0.0/33", allowed: 'an IPv4 CIDR, e.g. "10.20.0.0/16"' },
     { path: "dataStorePorts[1]", value: 0, allowed: "an integer from 1 to 65535" },
@@ -635,7 +638,7 @@ test("argument checks catch what only shows in combination", () => {
   ]);
   assert.deepEqual(
     workloadArgsProblems({ ...prodArgs, api: { ...prodArgs.api, minReplicas: 4, maxReplicas: 3 } }),
-    [{ path: "api.maxReplicas", value: 3, allowed: "an integer from 4 to 1000 (at least minReplicas)" }],
+    [{ path: "api.maxReplicas", value: 3, allowed: "at least minReplicas (4)" }],
   );
   assert.deepEqual(repositoryNameProblems("Crest_Test"), [
     {

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import type { WorkloadIdentity } from "../../infra/workload";
 import { renderManifests } from "../../tools/plan/manifests";
 import { kubernetesMinor, validateManifest } from "../../tools/plan/providerChecks/kubernetesSchema";
@@ -39,7 +40,7 @@ function previewProgram(): void {
     sessionSigningKey: secretArn("session-signing-key"),
   };
   const targetGroup = new aws.lb.TargetGroup("api", {
-    port: 8080,
+    port: appHttpPort,
     protocol: "HTTP",
     targetType: "ip",
     vpcId: "vpc-0abc",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
 import { type PlanDocument, runPlan } from "../../tools/plan/run";
 import { repoRoot } from "../support/cli";
 import { ofType, one } from "../support/recording";
@@ -87,7 +88,7 @@ test("the smoke Job runs after both Deployments and the CDN, whose origin group 
   assert.equal(rules.find((r) => r.statement.rateBasedStatement)?.statement.rateBasedStatement.limit, 2000);
 });
 
-test("the ALB serves HTTPS only, with a TLS 1.3 policy, and alone reaches the pods on 8080", async () => {
+test("the ALB serves HTTPS only, with a TLS 1.3 policy, and alone reaches the pods on the app's port", async () => {
   for (const [doc, protect] of [
     [await prod, true],
     [await dev, false],
@@ -106,7 +107,7 @@ test("the ALB serves HTTPS only, with a TLS 1.3 policy, and alone reaches the po
       [443],
     );
     const toPods = inputs(doc, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-    assert.deepEqual([toPods.fromPort, toPods.toPort, toPods.ipProtocol], [8080, 8080, "tcp"]);
+    assert.deepEqual([toPods.fromPort, toPods.toPort, toPods.ipProtocol], [appHttpPort, appHttpPort, "tcp"]);
     assert.equal(toPods.cidrIpv4, undefined, "the pods admit the ALB's security group, not an address range");
   }
 });

@@ -1,4 +1,5 @@
-import { memoryBytes, millicores } from "../../infra/workload/args";
+import { appHttpPort } from "../../app/src/contract/runtimeConfig";
+import { deploymentSizeSchema, memoryBytes, millicores } from "../../infra/workload/args";
 import { probes } from "../../infra/workload/pods";
 import { autoscalerSpec } from "../../infra/workload/scaling";
 import type { StackConfig } from "../../stacks/config/types";
@@ -9,7 +10,6 @@ import type { OrderPipeline, Sale, SimulationSetup } from "./simulate";
 
 /** The API's startup budget as infra/workload/index.ts passes it to `probes`; the port does not change the timing. */
 const apiStartupSeconds = 60;
-const apiPort = 8080;
 
 /**
  * How long a request may wait for a busy pod before its client gives up: the load balancer's idle
@@ -65,7 +65,7 @@ function cpuTarget(metrics: unknown): number {
 
 /** The API HPA exactly as the workload component builds it: bounds, CPU target and `behavior`. */
 export function apiHpaSettings(config: StackConfig): HpaSettings {
-  const size = config.workload.api;
+  const size = deploymentSizeSchema.parse(config.workload.api);
   const spec = autoscalerSpec("api", size, []);
   const behavior = spec.behavior as { scaleUp?: Behavior; scaleDown?: Behavior } | undefined;
   return {
@@ -80,7 +80,7 @@ export function apiHpaSettings(config: StackConfig): HpaSettings {
 
 /** Scheduled → Ready, worst case: the process starts, the next startup probe passes, then the next readiness probe. */
 export function podReadySeconds(processStartSeconds: number): number {
-  const container = probes(apiPort, apiStartupSeconds) as {
+  const container = probes(appHttpPort, apiStartupSeconds) as {
     startupProbe: { periodSeconds: number; initialDelaySeconds?: number };
     readinessProbe: { periodSeconds: number; initialDelaySeconds?: number };
   };

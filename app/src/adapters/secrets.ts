@@ -1,10 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { environmentKeys, secretsDirectory } from "../contract/podEnvironment";
 import { type SecretReference, secretEnvName } from "../contract/secretNames";
-
-/** Where mounted secrets live unless CREST_SECRETS_DIR says otherwise. */
-export const defaultSecretsDir = "/var/run/secrets/crest";
 
 export class SecretError extends Error {}
 
@@ -19,7 +17,7 @@ export const credentialsSecret = z.object({ username: z.string().min(1), passwor
 export class SecretSource {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly directory = env.CREST_SECRETS_DIR || defaultSecretsDir,
+    private readonly directory = env[environmentKeys.secretsDirectory] || secretsDirectory,
   ) {}
 
   async read<T>(reference: SecretReference, schema: z.ZodType<T>): Promise<T> {

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
+import { environmentKeys, runtimeConfigPath } from "../contract/podEnvironment";
 import { type RuntimeConfig, runtimeConfigSchema } from "../contract/runtimeConfig";
 import { describeIssue } from "../inputIssues";
-
-/** Where the pod finds RuntimeConfig unless CREST_RUNTIME_CONFIG names another file. */
-export const defaultConfigPath = "/etc/crest/runtime-config.json";
 
 /** A config that cannot be used; `problems` has one line per bad field. */
 export class ConfigError extends Error {
@@ -20,9 +18,10 @@ export class ConfigError extends Error {
  * (default /etc/crest/runtime-config.json), validated with the schema the stack type-checks against.
  */
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const inline = env.CREST_RUNTIME_CONFIG_JSON;
-  if (inline !== undefined && inline !== "") return parseRuntimeConfig(inline, "CREST_RUNTIME_CONFIG_JSON");
-  const path = env.CREST_RUNTIME_CONFIG || defaultConfigPath;
+  const inline = env[environmentKeys.runtimeConfigJson];
+  if (inline !== undefined && inline !== "")
+    return parseRuntimeConfig(inline, environmentKeys.runtimeConfigJson);
+  const path = env[environmentKeys.runtimeConfigFile] || runtimeConfigPath;
   let text: string;
   try {
     text = readFileSync(path, "utf8");

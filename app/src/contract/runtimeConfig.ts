@@ -8,6 +8,9 @@ import { z } from "zod";
 const secretArn = z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, "a Secrets Manager secret ARN");
 const host = z.string().min(1, "a host name");
 const port = z.number().int().min(1).max(65535);
+
+/** The port the app listens on unless `service.httpPort` says otherwise: the container port. */
+export const appHttpPort = 8080;
 const positiveMs = (fallback: number) => z.number().int().min(1).max(600_000).default(fallback);
 
 function isTimeZone(zone: string): boolean {
@@ -36,7 +39,7 @@ export const mysqlShardSchema = z.strictObject({
  */
 export const serviceSettingsSchema = z
   .strictObject({
-    httpPort: port.default(8080),
+    httpPort: port.default(appHttpPort),
     /** Largest accepted JSON body; larger ones get 413. */
     bodyLimitBytes: z.number().int().min(256).max(1_048_576).default(16_384),
     /** SIGTERM to exit: stop accepting, drain, flush the producer, close pools — all within this. */

@@ -11,14 +11,22 @@ export interface SecretReference {
   readonly arn: string;
 }
 
+/** The names of the secrets every stack has; each MySQL shard's is mysqlSecretName(id). */
+export const secretNames = {
+  redisAuth: "redis-auth",
+  kafkaScram: "kafka-scram",
+  wechatAppSecret: "wechat-app-secret",
+  sessionSigningKey: "session-signing-key",
+} as const;
+
 /** Every secret the app needs for a config: what the compute component must mount. */
 export function secretReferences(config: RuntimeConfig): SecretReference[] {
   return [
     ...config.mysql.shards.map((shard) => ({ name: mysqlSecretName(shard.id), arn: shard.secretArn })),
-    { name: "redis-auth", arn: config.redis.authSecretArn },
-    { name: "kafka-scram", arn: config.kafka.credentialSecretArn },
-    { name: "wechat-app-secret", arn: config.wechat.appSecretArn },
-    { name: "session-signing-key", arn: config.sessionSigningSecretArn },
+    { name: secretNames.redisAuth, arn: config.redis.authSecretArn },
+    { name: secretNames.kafkaScram, arn: config.kafka.credentialSecretArn },
+    { name: secretNames.wechatAppSecret, arn: config.wechat.appSecretArn },
+    { name: secretNames.sessionSigningKey, arn: config.sessionSigningSecretArn },
   ];
 }
 

@@ -36,7 +36,7 @@ export const conflictReason = "order id already decided for another sku or quant
  */
 export class OrderWriter {
   constructor(
-    private readonly orders: OrderRepository,
+    private readonly orderRepository: OrderRepository,
     private readonly ledger: StockLedger,
     private readonly soldCounter: SoldCounter,
     private readonly deadLetters: DeadLetters,
@@ -65,7 +65,7 @@ export class OrderWriter {
 
     await Promise.all([
       ...toDeadLetter.map(({ index, reason }) => this.deadLetter(messages, index, reason, dispositions)),
-      ...[...groupBy(toStore, (v) => this.orders.shardFor(v.order.userId))].map(([shardId, group]) =>
+      ...[...groupBy(toStore, (v) => this.orderRepository.shardFor(v.order.userId))].map(([shardId, group]) =>
         this.store(shardId, group, dispositions),
       ),
     ]);
@@ -132,7 +132,7 @@ export class OrderWriter {
   ): Promise<void> {
     try {
       const { key, value, partition, offset } = messages[index] as ConsumedMessage;
-      await this.deadLetters.send(
+      await this.deadLetters.deadLetter(
         { ...(key === undefined ? {} : { key }), value: value ?? "", partition, offset },
         reason,
       );
@@ -150,7 +150,7 @@ export class OrderWriter {
   ): Promise<void> {
     let inserted: number;
     try {
-      inserted = await this.orders.insertBatch(
+      inserted = await this.orderRepository.insertBatch(
         shardId,
         group.map((g) => g.order),
       );

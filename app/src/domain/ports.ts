@@ -144,7 +144,8 @@ export interface SessionTokens {
 }
 
 export interface DeadLetters {
-  send(
+  /** Publishes a message the worker cannot store to the dead-letter topic, with the reason. */
+  deadLetter(
     raw: { key?: string; value: string; partition: number; offset: string },
     reason: string,
   ): Promise<void>;

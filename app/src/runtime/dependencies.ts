@@ -2,18 +2,17 @@ import { DependencyGuard } from "../adapters/dependencyGuard";
 import { KafkaProducer } from "../adapters/kafka/producer";
 import { MysqlOrderRepository } from "../adapters/mysql/orderRepository";
 import { SchemaMigrator } from "../adapters/mysql/schema";
-import { type ShardCredentials, ShardPools } from "../adapters/mysql/shardPools";
+import { ShardPools } from "../adapters/mysql/shardPools";
 import { MysqlSoldCounter } from "../adapters/mysql/soldCounter";
 import { createRedisClient, type RedisClient } from "../adapters/redis/client";
 import { RedisSharedCache } from "../adapters/redis/sharedCache";
 import { RedisStockLedger } from "../adapters/redis/stockLedger";
-import { credentialsSecret, passwordSecret, type SecretSource } from "../adapters/secrets";
 import type { RuntimeConfig } from "../contract/runtimeConfig";
-import { mysqlSecretName, type SecretReference } from "../contract/secretNames";
 import { OrderHistory } from "../domain/orderHistory";
 import type { ReadinessCheck } from "../http/routes/health";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import type { StoreCredentials } from "./credentials";
 
 /** The clients both modes share, built from RuntimeConfig and the mounted secrets. */
 export interface SharedDependencies {
@@ -24,7 +23,7 @@ export interface SharedDependencies {
   readonly pools: ShardPools;
   /** Applied by the worker before its first write to a shard; the API only reads. */
   readonly schema: SchemaMigrator;
-  readonly orders: MysqlOrderRepository;
+  readonly orderRepository: MysqlOrderRepository;
   readonly soldCounter: MysqlSoldCounter;
   readonly producer: KafkaProducer;
   readonly orderHistory: OrderHistory;
@@ -33,30 +32,16 @@ export interface SharedDependencies {
   close(): Promise<void>;
 }
 
-export async function connectDependencies(
+/** Connects the clients both modes share with the data stores' credentials read at boot. */
+export function connectDependencies(
   config: RuntimeConfig,
-  secrets: SecretSource,
+  credentials: StoreCredentials,
   metrics: Metrics,
   logger: Logger,
   clientId: string,
-): Promise<SharedDependencies> {
+): SharedDependencies {
   const timeouts = config.service.timeouts;
-  const ref = (name: string, arn: string): SecretReference => ({ name, arn });
-
-  const redisAuth = await secrets.read(ref("redis-auth", config.redis.authSecretArn), passwordSecret);
-  const kafkaLogin = await secrets.read(
-    ref("kafka-scram", config.kafka.credentialSecretArn),
-    credentialsSecret,
-  );
-  const shardLogins = new Map<number, ShardCredentials>();
-  for (const shard of config.mysql.shards) {
-    shardLogins.set(
-      shard.id,
-      await secrets.read(ref(mysqlSecretName(shard.id), shard.secretArn), credentialsSecret),
-    );
-  }
-
-  const redis = createRedisClient(config.redis, redisAuth.password, timeouts.redisMs, logger);
+  const redis = createRedisClient(config.redis, credentials.redisPassword, timeouts.redisMs, logger);
   // Not awaited: the app starts (and serves L1 reads) while Redis is still unreachable.
   redis.connect().catch((error: Error) => logger.warn({ err: error.message }, "redis not reachable at boot"));
   const redisGuard = new DependencyGuard("redis", { timeoutMs: timeouts.redisMs * 2 }, metrics);
@@ -67,16 +52,22 @@ export async function connectDependencies(
   });
   const pools = new ShardPools(
     config.mysql,
-    shardLogins,
+    credentials.shards,
     { queryTimeoutMs: timeouts.mysqlMs, connectionLimit: 10 },
     metrics,
   );
   const kafkaGuard = new DependencyGuard("kafka", { timeoutMs: timeouts.kafkaPublishMs }, metrics);
-  const producer = new KafkaProducer(config.kafka, kafkaLogin, kafkaGuard, clientId, timeouts.kafkaPublishMs);
+  const producer = new KafkaProducer(
+    config.kafka,
+    credentials.kafka,
+    kafkaGuard,
+    clientId,
+    timeouts.kafkaPublishMs,
+  );
   const schema = new SchemaMigrator(pools, logger);
-  const orders = new MysqlOrderRepository(pools, schema);
+  const orderRepository = new MysqlOrderRepository(pools, schema);
   const soldCounter = new MysqlSoldCounter(pools, schema, config.service.orders.perUserLimit);
-  const orderHistory = new OrderHistory(orders, sharedCache, {
+  const orderHistory = new OrderHistory(orderRepository, sharedCache, {
     pageSize: config.service.orders.pageSize,
     cacheSeconds: config.service.cache.redisSeconds,
   });
@@ -103,7 +94,7 @@ export async function connectDependencies(
     ledger,
     pools,
     schema,
-    orders,
+    orderRepository,
     soldCounter,
     producer,
     orderHistory,

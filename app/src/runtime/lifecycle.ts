@@ -1,21 +1,10 @@
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { SecretSource } from "../adapters/secrets";
-import type { RuntimeConfig } from "../contract/runtimeConfig";
 import type { Logger } from "../observability/logger";
-import type { Metrics } from "../observability/metrics";
 
 export interface Stoppable {
   /** Stops taking work, finishes what is in flight, and closes every client. */
   stop(): Promise<void>;
 }
-
-/** Starts one long-running mode (api, worker) from the validated config. */
-export type ModeStarter = (
-  config: RuntimeConfig,
-  secrets: SecretSource,
-  metrics: Metrics,
-  logger: Logger,
-) => Promise<Stoppable>;
 
 /** An HTTP server with keep-alive longer than the ALB's 60 s idle timeout (no 502s on reuse). */
 export function listen(handler: RequestListener, port: number): Promise<Server> {

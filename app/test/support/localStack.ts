@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { createPool, type Pool } from "mysql2/promise";
 import { type LocalServices, startLocalServices } from "../../../tools/services";
 import type { RuntimeConfigInput } from "../../src/contract/runtimeConfig";
-import { mysqlSecretName, secretEnvName } from "../../src/contract/secretNames";
+import { mysqlSecretName, secretEnvName, secretNames } from "../../src/contract/secretNames";
 
 export const topics = { orders: "crest.orders", deadLetter: "crest.orders.dead-letter" } as const;
 const arn = (name: string) =>
@@ -94,10 +94,15 @@ export async function startLocalStack(log: (line: string) => void): Promise<Loca
     secretEnv() {
       const env: Record<string, string> = {
         // The local Redis has no AUTH; ioredis only warns when a password is sent to such a server.
-        [secretEnvName("redis-auth")]: JSON.stringify({ password: "unused-on-loopback" }),
-        [secretEnvName("kafka-scram")]: JSON.stringify({ username: sasl.username, password: sasl.password }),
-        [secretEnvName("wechat-app-secret")]: JSON.stringify({ password: "wechat-app-secret-for-tests" }),
-        [secretEnvName("session-signing-key")]: JSON.stringify({ password: signingKey }),
+        [secretEnvName(secretNames.redisAuth)]: JSON.stringify({ password: "unused-on-loopback" }),
+        [secretEnvName(secretNames.kafkaScram)]: JSON.stringify({
+          username: sasl.username,
+          password: sasl.password,
+        }),
+        [secretEnvName(secretNames.wechatAppSecret)]: JSON.stringify({
+          password: "wechat-app-secret-for-tests",
+        }),
+        [secretEnvName(secretNames.sessionSigningKey)]: JSON.stringify({ password: signingKey }),
       };
       services.mysqlShards.forEach((s, id) => {
         env[secretEnvName(mysqlSecretName(id))] = JSON.stringify({ username: s.user, password: s.password });

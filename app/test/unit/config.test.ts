@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { credentialsSecret, SecretSource } from "../../src/adapters/secrets";
 import { ConfigError, loadRuntimeConfig } from "../../src/config/loadConfig";
-import type { RuntimeConfigInput } from "../../src/contract/runtimeConfig";
+import { appHttpPort, type RuntimeConfigInput } from "../../src/contract/runtimeConfig";
 import { secretReferences } from "../../src/contract/secretNames";
 
 const arn = "arn:aws:secretsmanager:ap-east-1:123456789012:secret:crest/x-AbCdEf";
@@ -47,7 +47,7 @@ describe("loadRuntimeConfig", () => {
     writeFileSync(path, JSON.stringify(valid));
     const config = loadRuntimeConfig({ CREST_RUNTIME_CONFIG: path });
     assert.equal(config.kafka.bootstrapBrokers, "b-1:9096,b-2:9096");
-    assert.equal(config.service.httpPort, 8080);
+    assert.equal(config.service.httpPort, appHttpPort);
     assert.equal(config.service.signIn.timeZone, "Asia/Shanghai");
   });
 

@@ -51,7 +51,7 @@ function setUp() {
   const givenBack: string[] = [];
   const deadLettered: { value: string; reason: string }[] = [];
   const events: string[] = [];
-  const failures = { redis: false, soldCounter: false, deadLetters: false };
+  const failures = { redis: false, soldCounter: false, deadLetters: false, giveBack: false };
   const ledger: StockLedger = {
     reserve: async () => ({ kind: "reserved" }),
     initStock: async () => undefined,
@@ -59,6 +59,7 @@ function setUp() {
     release: async () => undefined,
     expiredReservations: async () => [],
     giveBack: async (list) => {
+      if (failures.giveBack) throw new Error("redis lost the connection");
       givenBack.push(...list.map((o) => o.orderId));
     },
     releasedAmong: async (list) => {
@@ -84,7 +85,7 @@ function setUp() {
     ledger,
     soldCounter,
     {
-      send: async (raw, reason) => {
+      deadLetter: async (raw, reason) => {
         if (failures.deadLetters) throw new Error("kafka down");
         deadLettered.push({ value: raw.value, reason });
       },
@@ -148,6 +149,25 @@ describe("OrderWriter", () => {
     t.reattempted.add(a.orderId);
     assert.deepEqual(await t.write(a, order(2, "anna")), ["persisted", "persisted"]);
     assert.deepEqual(t.givenBack, [a.orderId]);
+  });
+
+  it("stores a retried order even when its second reservation cannot be given back (an undersell, reported)", async () => {
+    const t = setUp();
+    const a = order(1, "alice");
+    t.reattempted.add(a.orderId);
+    t.failures.giveBack = true;
+    assert.deepEqual(await t.write(a), ["persisted"]);
+    assert.deepEqual(t.givenBack, []);
+    assert.ok(t.events.includes("problem could not give back a retried order's second reservation"));
+    assert.ok(t.orders.rows.has(a.orderId));
+  });
+
+  it("asks the ledger of record nothing for a batch without a valid order", async () => {
+    const t = setUp();
+    t.failures.soldCounter = true; // would park the batch if the writer asked
+    assert.deepEqual(await t.write("{not json", ""), ["dead_lettered", "dead_lettered"]);
+    assert.equal(t.orders.rows.size, 0);
+    assert.ok(!t.events.some((e) => e.startsWith("problem")));
   });
 
   it("counts orders already stored as redelivered and leaves them as they were", async () => {

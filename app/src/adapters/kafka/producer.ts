@@ -51,7 +51,7 @@ export class KafkaProducer implements OrderPublisher, DeadLetters {
     );
   }
 
-  async send(
+  async deadLetter(
     raw: { key?: string; value: string; partition: number; offset: string },
     reason: string,
   ): Promise<void> {

@@ -3,36 +3,39 @@ import { DependencyGuard } from "../adapters/dependencyGuard";
 import { MysqlCatalogRepository } from "../adapters/mysql/catalogRepository";
 import { MysqlSignInRepository } from "../adapters/mysql/signInRepository";
 import { RedisRateLimiter } from "../adapters/redis/rateLimiter";
-import { passwordSecret } from "../adapters/secrets";
 import { JwtSessionTokens } from "../adapters/sessionTokens";
 import { WeChatCode2Session } from "../adapters/wechat/code2Session";
+import type { RuntimeConfig } from "../contract/runtimeConfig";
 import { Catalog } from "../domain/catalog";
 import { PlaceOrder } from "../domain/placeOrder";
 import { SessionService } from "../domain/session";
 import { DailySignIn } from "../domain/signIn";
 import { TieredCache } from "../domain/tieredCache";
-import { connectDependencies } from "../runtime/dependencies";
-import { listen, type ModeStarter } from "../runtime/lifecycle";
-import { createHttpApp } from "./app";
-import type { Lifecycle } from "./routes/health";
+import { createHttpApp } from "../http/app";
+import type { Lifecycle } from "../http/routes/health";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import type { ApiCredentials } from "./credentials";
+import type { SharedDependencies } from "./dependencies";
+import { listen, type Stoppable } from "./lifecycle";
 
-/** API mode: builds the domain services over the shared clients and serves HTTP. */
-export const startApi: ModeStarter = async (config, secrets, metrics, logger) => {
+/** API mode: the domain services over the shared clients, served over HTTP. */
+export async function serveApi(
+  config: RuntimeConfig,
+  deps: SharedDependencies,
+  credentials: ApiCredentials,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<Stoppable> {
   const settings = config.service;
-  const deps = await connectDependencies(config, secrets, metrics, logger, "crest-api");
-  const wechatSecret = await secrets.read(
-    { name: "wechat-app-secret", arn: config.wechat.appSecretArn },
-    passwordSecret,
-  );
-  const signingKey = await secrets.read(
-    { name: "session-signing-key", arn: config.sessionSigningSecretArn },
-    passwordSecret,
-  );
-
-  const tokens = new JwtSessionTokens(signingKey.password, settings.sessionTtlSeconds);
+  const tokens = new JwtSessionTokens(credentials.sessionSigningKey, settings.sessionTtlSeconds);
   const wechatGuard = new DependencyGuard("wechat", { timeoutMs: settings.timeouts.wechatMs }, metrics);
   const wechat = new WeChatCode2Session(
-    { apiBaseUrl: config.wechat.apiBaseUrl, appId: config.wechat.appId, appSecret: wechatSecret.password },
+    {
+      apiBaseUrl: config.wechat.apiBaseUrl,
+      appId: config.wechat.appId,
+      appSecret: credentials.wechatAppSecret,
+    },
     wechatGuard,
     settings.timeouts.wechatMs,
   );
@@ -82,4 +85,4 @@ export const startApi: ModeStarter = async (config, secrets, metrics, logger) =>
       await deps.close();
     },
   };
-};
+}

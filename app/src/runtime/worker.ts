@@ -1,27 +1,37 @@
 import { Consumer, stringDeserializers } from "@platformatic/kafka";
-import { kafkaConnectionOptions } from "../adapters/kafka/connection";
+import { type KafkaCredentials, kafkaConnectionOptions } from "../adapters/kafka/connection";
 import { MysqlCatalogRepository } from "../adapters/mysql/catalogRepository";
-import { credentialsSecret } from "../adapters/secrets";
+import type { RuntimeConfig } from "../contract/runtimeConfig";
 import { OrderWriter } from "../domain/orderWriter";
 import { ReservationSweeper } from "../domain/reservationSweeper";
 import { createProbeApp } from "../http/probeApp";
-import { connectDependencies } from "../runtime/dependencies";
-import { listen, type ModeStarter } from "../runtime/lifecycle";
-import { OrderConsumer } from "./orderConsumer";
-import { repeatEvery } from "./repeat";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import { OrderConsumer } from "../worker/orderConsumer";
+import { repeatEvery } from "../worker/repeat";
+import type { SharedDependencies } from "./dependencies";
+import { listen, type Stoppable } from "./lifecycle";
 
 /** With the backoff below (0.5 s doubling to 5 s), about two minutes of retries. */
 const consumerRetries = 28;
 
-/** Worker mode: consumes orders into the shards; serves only probes and metrics over HTTP. */
-export const startWorker: ModeStarter = async (config, secrets, metrics, logger) => {
+/**
+ * Worker mode: consumes orders into the shards (logging in to Kafka with the producer's SCRAM
+ * credentials); serves only probes and metrics over HTTP.
+ */
+export async function runWorker(
+  config: RuntimeConfig,
+  deps: SharedDependencies,
+  kafkaLogin: KafkaCredentials,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<Stoppable> {
   const settings = config.service;
-  const deps = await connectDependencies(config, secrets, metrics, logger, "crest-worker");
   await deps.schema.ensureAll();
 
   const problem = (message: string, error: unknown) => logger.warn({ err: String(error) }, message);
   const writer = new OrderWriter(
-    deps.orders,
+    deps.orderRepository,
     deps.ledger,
     deps.soldCounter,
     deps.producer,
@@ -43,10 +53,6 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     },
     problem,
   });
-  const kafkaLogin = await secrets.read(
-    { name: "kafka-scram", arn: config.kafka.credentialSecretArn },
-    credentialsSecret,
-  );
   const consumer = new Consumer({
     ...kafkaConnectionOptions(config.kafka, kafkaLogin),
     clientId: "crest-worker",
@@ -58,7 +64,7 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     retries: consumerRetries,
     retryDelay: (_client, _operation, attempt) => Math.min(250 * 2 ** attempt, 5_000),
   });
-  const orders = new OrderConsumer(
+  const orderConsumer = new OrderConsumer(
     consumer,
     config.kafka.topics.orders,
     writer,
@@ -66,7 +72,7 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     metrics,
     logger,
   );
-  await orders.start();
+  await orderConsumer.start();
   // A few sweeps per lease: an orphaned reservation is settled within about 1.3 leases.
   const sweeping = repeatEvery(() => sweeper.sweep(), (settings.orders.reservationLeaseSeconds * 1000) / 3);
   const lifecycle = { draining: false };
@@ -77,7 +83,7 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
     async stop() {
       lifecycle.draining = true;
       await sweeping.stop();
-      await orders.stop();
+      await orderConsumer.stop();
       await consumer.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -86,4 +92,4 @@ export const startWorker: ModeStarter = async (config, secrets, metrics, logger)
       await deps.close();
     },
   };
-};
+}
