@@ -20,6 +20,31 @@ describe("AdaptiveBatcher", () => {
     assert.deepEqual(sent, [[1], [2, 3, 4], [5, 6]]);
   });
 
+  it("under load, lingers before the next send so items arriving meanwhile leave in it; idle, sends at once", async () => {
+    const sent: string[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new AdaptiveBatcher<string>(
+      async (items) => {
+        sent.push(items);
+        if (sent.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      10,
+      10_000,
+      50,
+    );
+    const first = batcher.send("first");
+    const queued = batcher.send("queued");
+    release();
+    await first;
+    const duringLinger = batcher.send("during-linger");
+    await Promise.all([queued, duringLinger]);
+    assert.deepEqual(sent, [["first"], ["queued", "during-linger"]]);
+    const started = Date.now();
+    await batcher.send("idle");
+    assert.ok(Date.now() - started < 50, "an item that finds the batcher idle is not held");
+    assert.deepEqual(sent.at(-1), ["idle"]);
+  });
+
   it("rejects every item of a failed send, and only those", async () => {
     let calls = 0;
     const batcher = new AdaptiveBatcher<string>(
@@ -47,6 +72,7 @@ describe("AdaptiveBatcher", () => {
       },
       10,
       1_000,
+      0,
       () => clock,
     );
     const first = batcher.send("on-time");
