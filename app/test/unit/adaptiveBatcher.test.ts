@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AdaptiveBatcher } from "../../src/adapters/kafka/adaptiveBatcher";
+import { AdaptiveBatcher } from "../../src/adapters/adaptiveBatcher";
 
 describe("AdaptiveBatcher", () => {
-  it("sends the first item at once and groups the items that arrive while a send is in flight", async () => {
+  it("sends the items of one event-loop turn together and groups those that arrive while a send is in flight", async () => {
     const sent: number[][] = [];
     let release: () => void = () => undefined;
     const batcher = new AdaptiveBatcher<number>(
@@ -14,10 +14,12 @@ describe("AdaptiveBatcher", () => {
       3,
       10_000,
     );
-    const all = [1, 2, 3, 4, 5, 6].map((n) => batcher.send(n));
+    const all = [1, 2].map((n) => batcher.send(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    all.push(...[3, 4, 5, 6].map((n) => batcher.send(n)));
     release();
     await Promise.all(all);
-    assert.deepEqual(sent, [[1], [2, 3, 4], [5, 6]]);
+    assert.deepEqual(sent, [[1, 2], [3, 4, 5], [6]]);
   });
 
   it("under load, lingers before the next send so items arriving meanwhile leave in it; idle, sends at once", async () => {
@@ -33,6 +35,7 @@ describe("AdaptiveBatcher", () => {
       50,
     );
     const first = batcher.send("first");
+    await new Promise((resolve) => setImmediate(resolve));
     const queued = batcher.send("queued");
     release();
     await first;
@@ -55,9 +58,10 @@ describe("AdaptiveBatcher", () => {
       10,
       10_000,
     );
-    const first = batcher.send("a");
+    const first = assert.rejects(batcher.send("a"), /broker down/);
+    await new Promise((resolve) => setImmediate(resolve));
     const second = batcher.send("b");
-    await assert.rejects(first, /broker down/);
+    await first;
     await second;
   });
 
@@ -76,6 +80,7 @@ describe("AdaptiveBatcher", () => {
       () => clock,
     );
     const first = batcher.send("on-time");
+    await new Promise((resolve) => setImmediate(resolve));
     const late = batcher.send("late");
     clock = 1_500;
     release();

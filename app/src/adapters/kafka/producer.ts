@@ -3,8 +3,8 @@ import type { RuntimeConfig } from "../../contract/runtimeConfig";
 import type { AcceptedOrder } from "../../domain/model";
 import { encodeOrderMessage } from "../../domain/orderMessage";
 import type { DeadLetters, OrderPublisher } from "../../domain/ports";
+import { AdaptiveBatcher } from "../adaptiveBatcher";
 import type { DependencyGuard } from "../dependencyGuard";
-import { AdaptiveBatcher } from "./adaptiveBatcher";
 import { type KafkaCredentials, kafkaConnectionOptions } from "./connection";
 
 /**
