@@ -6,7 +6,7 @@ import { test } from "node:test";
 import type { BenchDocument } from "../../tools/bench/results";
 import { capacityProfileOf, readCapacityProfile } from "../../tools/capacity/profile";
 
-const source = "bench/results/2026-11-23T12-22-47Z.json";
+const source = "bench/results/2026-12-01T18-09-04Z.json";
 const doc = JSON.parse(readFileSync(source, "utf8")) as BenchDocument;
 
 test("the profile is the bench run's API CPU time per request, scaled to each tier's CPU request", () => {

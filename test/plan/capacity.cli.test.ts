@@ -9,13 +9,13 @@ test("plan --stack prod with crest:workload.api.maxReplicas below the sale's nee
   const prod = readFileSync(join(repoRoot, "Pulumi.prod.yaml"), "utf8");
   writeFileSync(
     join(dir, "Pulumi.prod.yaml"),
-    `${prod.trimEnd()}\n  crest:workload:\n    api:\n      maxReplicas: 10\n`,
+    `${prod.trimEnd()}\n  crest:workload:\n    api:\n      maxReplicas: 4\n`,
   );
   const result = await runPlanCli(["--stack", "prod", "--config-dir", dir]);
   assert.equal(result.code, 2, result.stderr);
   assert.equal(result.stdout, "");
   assert.deepEqual(result.stderr.trimEnd().split("\n"), [
     'stack "prod" has 1 config problem:',
-    "crest:workload.api.maxReplicas: got 10; allowed: at least 13 — the most API pods the HPA may run; the declared peak of 20,000 reads/s and 5,000 order attempts/s needs at least 13 API pods (2,876 reads/s or 909 order attempts/s per 500m pod, bench/results/2026-11-23T12-22-47Z.json)",
+    "crest:workload.api.maxReplicas: got 4; allowed: at least 7 — the most API pods the HPA may run; the declared peak of 20,000 reads/s and 5,000 order attempts/s needs at least 7 API pods (5,093 reads/s or 2,330 order attempts/s per 500m pod, bench/results/2026-12-01T18-09-04Z.json)",
   ]);
 });

@@ -1,6 +1,7 @@
 import type { AcceptedOrder } from "../../domain/model";
 import { decodeOrderMessage, encodeOrderMessage } from "../../domain/orderMessage";
 import type { Reservation, ReservationOutcome, StockLedger } from "../../domain/ports";
+import { AdaptiveBatcher } from "../adaptiveBatcher";
 import type { DependencyGuard } from "../dependencyGuard";
 import { LuaScript, type RedisClient } from "./client";
 
@@ -36,23 +37,37 @@ return {'reserved'}
 // first to settle wins (the other's call is a no-op). Every attempt of a key has the same order
 // id, so the attempt (its acceptedAt) is compared too: settling a released attempt must not settle
 // the retry that reserved after it. A record without it predates the field and is matched by id.
-const settleable = (recordKey: number, attemptArg: number) => `
-local record = redis.call('HMGET', KEYS[${recordKey}], 'orderId', 'state', 'attempt')
-if record[1] ~= ARGV[1] or record[2] ~= 'reserved' then return 0 end
-if record[3] and record[3] ~= ARGV[${attemptArg}] then return 0 end`;
+const settleable = `
+local function settleable(key, orderId, attempt)
+  local record = redis.call('HMGET', key, 'orderId', 'state', 'attempt')
+  if record[1] ~= orderId or record[2] ~= 'reserved' then return false end
+  return not record[3] or record[3] == attempt
+end`;
 
-const accept = new LuaScript(`${settleable(1, 3)}
-redis.call('HSET', KEYS[1], 'state', 'accepted')
-redis.call('HDEL', KEYS[1], 'order')
-redis.call('ZREM', KEYS[2], ARGV[2])
-return 1
+// Settles a SKU's orders in one call: the orders of one produce request are accepted together,
+// one script instead of one per order (Redis and the API each pay per call). KEYS[1] is the SKU's
+// lease set, then one idempotency record per order; ARGV holds order id, lease member and attempt
+// for each record in turn.
+const accept = new LuaScript(`${settleable}
+local settled = 0
+for i = 2, #KEYS do
+  local arg = (i - 2) * 3
+  if settleable(KEYS[i], ARGV[arg + 1], ARGV[arg + 3]) then
+    redis.call('HSET', KEYS[i], 'state', 'accepted')
+    redis.call('HDEL', KEYS[i], 'order')
+    redis.call('ZREM', KEYS[1], ARGV[arg + 2])
+    settled = settled + 1
+  end
+end
+return settled
 `);
 
 // The released marker names the attempt (order id and acceptedAt) and outlives any Kafka retry
 // of it, so a copy that did reach Kafka despite the failed publish is dead-lettered by the worker,
 // while a later attempt with the same key (same order id) is stored. Counters that a data loss
 // removed are left missing rather than re-created from this one difference.
-const release = new LuaScript(`${settleable(2, 5)}
+const release = new LuaScript(`${settleable}
+if not settleable(KEYS[2], ARGV[1], ARGV[5]) then return 0 end
 redis.call('DEL', KEYS[2])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[2]) end
 if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('DECRBY', KEYS[4], ARGV[2]) end
@@ -88,11 +103,17 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now[1], 'LIMIT', 0, ARGV[1])
  * the hash tag `{sku}`, so in cluster mode they share one slot and a script may touch them together.
  */
 export class RedisStockLedger implements StockLedger {
+  /** Accepts arriving while one accept call is in flight leave together in the next. */
+  private readonly accepts: AdaptiveBatcher<AcceptedOrder>;
+
   constructor(
     private readonly client: RedisClient,
     private readonly guard: DependencyGuard,
     private readonly settings: { readonly idempotencySeconds: number; readonly leaseSeconds: number },
-  ) {}
+  ) {
+    // An accept still queued past its lease is dropped (its caller logs it): the sweeper settles it.
+    this.accepts = new AdaptiveBatcher((orders) => this.acceptAll(orders), 500, settings.leaseSeconds * 1000);
+  }
 
   async reserve(r: Reservation): Promise<ReservationOutcome> {
     const o = r.order;
@@ -146,12 +167,20 @@ export class RedisStockLedger implements StockLedger {
     );
   }
 
-  async accept(o: AcceptedOrder): Promise<void> {
+  accept(order: AcceptedOrder): Promise<void> {
+    return this.accepts.send(order);
+  }
+
+  private async acceptAll(orders: readonly AcceptedOrder[]): Promise<void> {
     await this.guard.run(() =>
-      accept.run(
-        this.client,
-        [idempotencyKey(o), leasesKey(o.sku)],
-        [o.orderId, leaseMember(o), o.acceptedAt],
+      Promise.all(
+        [...groupBySku(orders)].map(([sku, group]) =>
+          accept.run(
+            this.client,
+            [leasesKey(sku), ...group.map(idempotencyKey)],
+            group.flatMap((o) => [o.orderId, leaseMember(o), o.acceptedAt]),
+          ),
+        ),
       ),
     );
   }
@@ -169,12 +198,10 @@ export class RedisStockLedger implements StockLedger {
   async releasedAmong(orders: readonly AcceptedOrder[]): Promise<Set<AcceptedOrder>> {
     // One MGET per SKU rather than one EXISTS per order (a worker batch is mostly one SKU): a
     // SKU's keys share its hash slot, so this holds in cluster mode too.
-    const bySku = new Map<string, AcceptedOrder[]>();
-    for (const order of orders) bySku.set(order.sku, [...(bySku.get(order.sku) ?? []), order]);
     const released = new Set<AcceptedOrder>();
     await this.guard.run(() =>
       Promise.all(
-        [...bySku.values()].map(async (group) => {
+        [...groupBySku(orders).values()].map(async (group) => {
           const markers = await this.client.mget(group.map(releasedKey));
           markers.forEach((marker, i) => {
             const order = group[i];
@@ -203,6 +230,17 @@ export class RedisStockLedger implements StockLedger {
       return orders;
     });
   }
+}
+
+/** Orders by SKU: a SKU's keys share one hash slot, so one call may touch them all. */
+function groupBySku(orders: readonly AcceptedOrder[]): Map<string, AcceptedOrder[]> {
+  const bySku = new Map<string, AcceptedOrder[]>();
+  for (const order of orders) {
+    const group = bySku.get(order.sku);
+    if (group) group.push(order);
+    else bySku.set(order.sku, [order]);
+  }
+  return bySku;
 }
 
 type OrderKeyParts = Pick<AcceptedOrder, "sku" | "userId" | "idempotencyKey">;
