@@ -12,6 +12,7 @@ import type { NetworkArgs } from "../infra/network";
 import type { RedisClusterArgs } from "../infra/redis";
 import type { TieredStorageArgs } from "../infra/storage";
 import type { WorkloadArgs } from "../infra/workload";
+import type { CapacityProfile } from "../tools/capacity/profile";
 import { preScaleMinReplicas } from "./config/capacity";
 import { auroraBackupTierDefaults } from "./config/tiers";
 import type { StackConfig } from "./config/types";
@@ -231,13 +232,14 @@ export function workloadArgs(
 export function preScaleArgs(
   config: StackConfig,
   wiring: Pick<PreScaleArgs, "namespace" | "kubernetesProvider">,
+  capacityProfile?: CapacityProfile,
 ): PreScaleArgs | undefined {
   const window = config.capacity.saleWindow;
   if (!window) return undefined;
   return {
     ...wiring,
     autoscalerName: "api",
-    preScaleMinReplicas: preScaleMinReplicas(config),
+    preScaleMinReplicas: preScaleMinReplicas(config, capacityProfile),
     restoreMinReplicas: config.workload.api.minReplicas,
     window,
   };

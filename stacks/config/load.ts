@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Problem } from "../../infra/lib/problems";
 import { pathText, valueAt } from "../../infra/lib/schema";
-import { capacityProblems } from "./capacity";
+import type { CapacityProfile } from "../../tools/capacity/profile";
+import { capacityProblems, stackCapacityProfile } from "./capacity";
 import { crossFieldProblems, regionProblems, tierProblems } from "./checks";
 import { StackConfigError } from "./errors";
 import { isRegionName, type RegionName, regions } from "./regions";
@@ -31,7 +32,15 @@ export function loadStackConfig(): StackConfig {
  * Validates raw config — Pulumi's flat map of `namespace:key` to string, structured values as JSON —
  * and applies the tier defaults. Throws a StackConfigError listing every problem at once.
  */
-export function resolveStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
+/**
+ * @param capacityProfile the measured per-pod throughput the sizing check uses.
+ * @default the checked-in profile (bench/capacity-profile.json)
+ */
+export function resolveStackConfig(
+  stack: string,
+  raw: Readonly<Record<string, string>>,
+  capacityProfile: CapacityProfile = stackCapacityProfile(),
+): StackConfig {
   const { input, problems } = parseRaw(raw);
   const parsed = stackConfigSchema.safeParse(input);
   const issues = parsed.success ? [] : parsed.error.issues;
@@ -50,7 +59,7 @@ export function resolveStackConfig(stack: string, raw: Readonly<Record<string, s
       ]),
     );
     // Sizing needs every other setting sound: a bad size elsewhere is reported first, on its own.
-    if (problems.length === 0) problems.push(...capacityProblems(config));
+    if (problems.length === 0) problems.push(...capacityProblems(config, capacityProfile));
     if (problems.length === 0) return config;
   }
   throw new StackConfigError(stack, problems);

@@ -19,6 +19,8 @@ export interface UsageAssumption {
   readonly edgeLogGbPerMonth: number;
   /** GB each Aurora cluster (one per shard) stores. */
   readonly auroraGbPerCluster: number;
+  /** GB of AWS Backup recovery points each Aurora cluster keeps per vault (its retention's worth). */
+  readonly backupGbPerCluster: number;
   /** Millions of storage I/O requests a month per Aurora cluster (Aurora Standard bills them). */
   readonly auroraIoMillionsPerCluster: number;
   /** GB each bucket without lifecycle transitions (logs, static assets) holds in S3 Standard. */
@@ -48,6 +50,7 @@ export const usageByTier = {
     logGbPerGroupPerMonth: 50,
     edgeLogGbPerMonth: 60,
     auroraGbPerCluster: 200,
+    backupGbPerCluster: 400,
     auroraIoMillionsPerCluster: 500,
     bucketGb: 100,
     tieredBucketGb: { STANDARD: 100, STANDARD_IA: 200, GLACIER_IR: 900, DEEP_ARCHIVE: 3_000 },
@@ -62,6 +65,7 @@ export const usageByTier = {
     logGbPerGroupPerMonth: 2,
     edgeLogGbPerMonth: 1,
     auroraGbPerCluster: 10,
+    backupGbPerCluster: 15,
     auroraIoMillionsPerCluster: 10,
     bucketGb: 5,
     tieredBucketGb: { STANDARD: 5, STANDARD_IA: 5, GLACIER_IR: 10, DEEP_ARCHIVE: 10 },

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { root } from "../../tools/bench/planTiming";
-import { readCapacityProfile } from "../../tools/capacity/profile";
 import { capacityReport, formatCapacityMarkdown, formatCapacitySummary } from "../../tools/capacity/report";
 import { readStackSettings } from "../../tools/plan/project";
+import { testCapacityProfile } from "../support/stackConfig";
 
-const prod = resolveStackConfig("prod", readStackSettings(root, "prod").config);
-const report = capacityReport(prod, readCapacityProfile());
+const prod = resolveStackConfig("prod", readStackSettings(root, "prod").config, testCapacityProfile);
+const report = capacityReport(prod, testCapacityProfile);
 
 test("prod's declared sale has no shortfall: every maximum at or above its need, with its headroom", () => {
   assert.deepEqual(

@@ -7,7 +7,7 @@ import { preScaleArgs } from "../../stacks/components";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { recordProgram } from "../../tools/plan/run";
 import { ofType, one } from "../support/recording";
-import { prodConfig } from "../support/stackConfig";
+import { prodConfig, testCapacityProfile } from "../support/stackConfig";
 
 // Recorded inputs are plain JSON of any depth; the assertions below are what checks their shape.
 // biome-ignore lint/suspicious/noExplicitAny: walking recorded JSON by path
@@ -85,13 +85,14 @@ test("the pods run restricted, with a short-lived API token and no secrets, from
 
 test("a stack with a sale window pre-scales to the least minReplicas the replay finds; without one, nothing", () => {
   const wiring = { namespace: "crest", kubernetesProvider: undefined as never };
-  const withWindow = resolveStackConfig("test", {
-    ...prodConfig,
-    "crest:capacity": JSON.stringify({ saleWindow: window }),
-  });
+  const withWindow = resolveStackConfig(
+    "test",
+    { ...prodConfig, "crest:capacity": JSON.stringify({ saleWindow: window }) },
+    testCapacityProfile,
+  );
   // The prod sale (20,000 reads/s and 5,000 order attempts/s in 30 s) needs 13 pods Ready at its start.
   assert.deepEqual(
-    { ...preScaleArgs(withWindow, wiring), kubernetesProvider: undefined },
+    { ...preScaleArgs(withWindow, wiring, testCapacityProfile), kubernetesProvider: undefined },
     {
       namespace: "crest",
       kubernetesProvider: undefined,
@@ -101,5 +102,8 @@ test("a stack with a sale window pre-scales to the least minReplicas the replay 
       window,
     },
   );
-  assert.equal(preScaleArgs(resolveStackConfig("test", prodConfig), wiring), undefined);
+  assert.equal(
+    preScaleArgs(resolveStackConfig("test", prodConfig, testCapacityProfile), wiring, testCapacityProfile),
+    undefined,
+  );
 });

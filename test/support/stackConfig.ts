@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { StackConfigError } from "../../stacks/config/errors";
 import { resolveStackConfig } from "../../stacks/config/load";
+import { readCapacityProfile } from "../../tools/capacity/profile";
+
+/**
+ * The capacity profile config tests size against: a checked-in copy of the 2026-11-23 bench run's, so
+ * their hand-computed needs hold whatever a new `npm run bench` writes to bench/capacity-profile.json.
+ */
+export const testCapacityProfile = readCapacityProfile(join(__dirname, "capacity-profile-2026-11-23.json"));
 
 /** A valid prod stack's raw config, as Pulumi hands it to the program: every required key, no more. */
 export const prodConfig: Readonly<Record<string, string>> = {
@@ -28,7 +36,7 @@ export function configProblems(raw: Readonly<Record<string, string | undefined>>
     Object.entries(raw).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   try {
-    resolveStackConfig("test", defined);
+    resolveStackConfig("test", defined, testCapacityProfile);
     return [];
   } catch (error) {
     assert.ok(StackConfigError.is(error), `expected StackConfigError, got ${String(error)}`);

@@ -38,6 +38,12 @@ export const freeTypeReasons: Readonly<Record<string, string>> = {
     settingOf("the bucket"),
   "aws:s3/bucketVersioning:BucketVersioning": settingOf("the bucket"),
   "aws:acm/certificate:Certificate": "public ACM certificates are free",
+  "aws:backup/plan:Plan": "AWS Backup bills the recovery points a plan makes, priced on the vaults",
+  "aws:backup/selection:Selection": settingOf("the backup plan"),
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration": settingOf("the vault"),
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": settingOf(
+    "the web ACL; the log group it writes to is priced",
+  ),
   "aws:acm/certificateValidation:CertificateValidation": "public ACM certificates are free",
   "aws:cloudfront/cachePolicy:CachePolicy": settingOf("the distribution"),
   "aws:cloudfront/originAccessControl:OriginAccessControl": settingOf("the distribution"),

@@ -124,6 +124,15 @@ export const pricers: Readonly<Record<string, Pricer>> = {
       },
     ];
   },
+  // A vault holds a recovery point chain per shard cluster (the primary one and, in prod, its copy
+  // in the DR region); the copy's inter-region transfer is not modelled.
+  "aws:backup/vault:Vault": (_, { usage, count: ofType }) => [
+    {
+      what: "Aurora recovery points GB-month",
+      quantity: usage.backupGbPerCluster * ofType("aws:rds/cluster:Cluster"),
+      price: prices.auroraBackupGbMonth,
+    },
+  ],
   "aws:rds/cluster:Cluster": (r, { usage }) => {
     if (r.inputs.storageType === "aurora-iopt1")
       throw new Unpriced("Aurora I/O-Optimized storage has no price in tools/plan/cost/prices.ts");

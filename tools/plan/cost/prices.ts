@@ -51,6 +51,8 @@ const source = {
     "AWS Price List API (AmazonElastiCache, cacheEngine Valkey, NodeUsage, us-east-1, read 2026-10-02) as tabled in a public pricing service, code search index id 70712899090",
   msk: "public repository MSK price tables (kafka.m7g.large $0.204/h on demand, us-east-1), code search index ids 10392360047 and 53367393016",
   mskStorage: "https://github.com/Gilgamech/OfferingOverview/blob/main/notes/MSK.md",
+  auroraBackup:
+    "AWS Price List API (AmazonRDS, OnDemand, us-west-2, read 2026-08-18) as tabled in a public repository's cost model: Aurora backup storage $0.021/GB-month, code search index ids 57842659841 and 35907684305",
   alb: "https://cloud-horizons.com/blog/alb-the-line-item-nobody-watches/",
   cloudFront: "https://aws.amazon.com/cloudfront/pricing/",
   cloudFrontRequests: "https://github.com/srdjanrist/get-infra-done/blob/main/references/cost-rules.md",
@@ -122,6 +124,9 @@ export const prices = {
   eksClusterHour: perHour(0.1, source.eks, { uniform: true }),
   auroraStorageGbMonth: price(0.1, "GB-month", source.auroraStorage),
   auroraIoMillion: price(0.2, "1M requests", source.auroraStorage),
+  // Read for us-west-2, whose RDS storage prices match us-east-1's; AWS Backup bills an Aurora
+  // recovery point as Aurora backup storage.
+  auroraBackupGbMonth: price(0.021, "GB-month", source.auroraBackup),
   mskStorageGbMonth: price(0.1, "GB-month", source.mskStorage),
   albHour: perHour(0.0225, source.alb),
   albLcuHour: price(0.008, "LCU-hour", source.alb),
