@@ -4,10 +4,26 @@ import { describe, it } from "node:test";
 import type { RowDataPacket } from "mysql2/promise";
 import { DependencyGuard } from "../../../src/adapters/dependencyGuard";
 import { RedisStockLedger } from "../../../src/adapters/redis/stockLedger";
+import type { AcceptedOrder } from "../../../src/domain/model";
 import { orderIdFor } from "../../../src/domain/placeOrder";
 import { Metrics } from "../../../src/observability/metrics";
 import { call, connectionPool, eventually, type Reply } from "../../support/http";
 import { type Context, metricValue } from "../context";
+
+/** An order of one unit by a new user with a new key, as the API would have built it just now. */
+function oneUnitOrder(sku: string, prefix: string): AcceptedOrder {
+  const userId = `${prefix}${randomUUID().slice(0, 8)}`;
+  const idempotencyKey = `${prefix}-${randomUUID()}`;
+  return {
+    orderId: orderIdFor(userId, idempotencyKey),
+    userId,
+    sku,
+    quantity: 1,
+    unitPriceCents: 1_000,
+    idempotencyKey,
+    acceptedAt: new Date().toISOString(),
+  };
+}
 
 const statusCounts = (replies: readonly Reply[]) => {
   const counts: Record<string, number> = {};
@@ -152,17 +168,8 @@ export function stockScenarios(ctx: () => Context): void {
     it("a reservation left by a dead API process is settled within seconds: the key gets its order, no stock is stranded", async () => {
       const c = ctx();
       const sku = await c.seedSku(5);
-      const user = `orphan${randomUUID().slice(0, 8)}`;
-      const key = `orphan-${randomUUID()}`;
-      const order = {
-        orderId: orderIdFor(user, key),
-        userId: user,
-        sku,
-        quantity: 1,
-        unitPriceCents: 1_000,
-        idempotencyKey: key,
-        acceptedAt: new Date().toISOString(),
-      };
+      const order = oneUnitOrder(sku, "orphan");
+      const { userId: user, idempotencyKey: key } = order;
       // Exactly what an API process leaves when it dies between reserving and publishing: the
       // adapter's own reservation, with a 1 s lease, and nothing in Kafka.
       const guard = new DependencyGuard("redis", { timeoutMs: 2_000 }, new Metrics());
@@ -200,17 +207,8 @@ export function stockScenarios(ctx: () => Context): void {
     it("settling an earlier attempt of a key leaves the retry that reserved after it alone", async () => {
       const c = ctx();
       const sku = await c.seedSku(5);
-      const user = `retry${randomUUID().slice(0, 8)}`;
-      const key = `retry-${randomUUID()}`;
-      const first = {
-        orderId: orderIdFor(user, key),
-        userId: user,
-        sku,
-        quantity: 1,
-        unitPriceCents: 1_000,
-        idempotencyKey: key,
-        acceptedAt: new Date().toISOString(),
-      };
+      const first = oneUnitOrder(sku, "retry");
+      const { userId: user, idempotencyKey: key } = first;
       const retry = { ...first, acceptedAt: new Date(Date.now() + 1_000).toISOString() };
       const guard = new DependencyGuard("redis", { timeoutMs: 2_000 }, new Metrics());
       const ledger = new RedisStockLedger(c.stack.redis, guard, {
@@ -220,7 +218,7 @@ export function stockScenarios(ctx: () => Context): void {
       const record = `fs:{${sku}}:idem:${user}:${key}`;
       try {
         await ledger.initStock(sku, 5, false);
-        const reservation = (order: typeof first) => ({ order, fingerprint: "f", perUserLimit: 5 });
+        const reservation = (order: AcceptedOrder) => ({ order, fingerprint: "f", perUserLimit: 5 });
         assert.deepEqual(await ledger.reserve(reservation(first)), { kind: "reserved" });
         await ledger.release(first); // its publish failed
         assert.deepEqual(await ledger.reserve(reservation(retry)), { kind: "reserved" });
