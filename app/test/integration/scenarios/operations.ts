@@ -75,11 +75,17 @@ export function operationScenarios(ctx: () => Context): void {
       const c = ctx();
       const api = await c.startApi({ drainDelaySeconds: 1, shutdownGraceSeconds: 10 });
       const sku = await c.seedSku(1_000);
-      const agent = connectionPool(50);
-      const inFlight = Array.from({ length: 200 }, async (_, i) =>
+      // Tokens first and one socket per request, so all 200 are on the wire when the signal comes
+      // (signing inside each request, or queueing behind a smaller pool, left some unsent on a
+      // busy machine: those met a closed listener, which is not what this test is about).
+      const tokens = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => c.token(`term${i}x${randomUUID().slice(0, 6)}`)),
+      );
+      const agent = connectionPool(200);
+      const inFlight = tokens.map((token) =>
         call(api.baseUrl, "POST", `/v1/flash-sales/${sku}/orders`, {
           agent,
-          token: await c.token(`term${i}x${randomUUID().slice(0, 6)}`),
+          token,
           body: {},
           headers: { "idempotency-key": `term-${randomUUID()}` },
         }),
