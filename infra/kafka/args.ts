@@ -92,8 +92,7 @@ export type KafkaClusterArgs = Readonly<z.input<typeof kafkaClusterSettingsSchem
     readonly topics?: readonly KafkaTopic[];
   };
 
-const isIntegerIn = (value: number, min: number, max: number) =>
-  Number.isInteger(value) && value >= min && value <= max;
+const isIntegerIn = (value: number, min: number, max: number) => integer(min, max).safeParse(value).success;
 
 /**
  * What the settings demand of each other and of the `azCount` AZs the cluster spans: brokers spread

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountIdProblems } from "./placement";
 import { assertValidArgs, type Problem } from "./problems";
 import { integerProblems } from "./schema";
 
@@ -35,10 +36,7 @@ const serviceActions = [
 ];
 
 export function encryptionKeyArgsProblems(args: EncryptionKeyArgs): Problem[] {
-  const problems: Problem[] = [];
-  if (!/^\d{12}$/.test(args.accountId)) {
-    problems.push({ path: "accountId", value: args.accountId, allowed: "a 12-digit AWS account id" });
-  }
+  const problems: Problem[] = accountIdProblems(args.accountId);
   if (!/^[a-zA-Z0-9/_-]{1,250}$/.test(args.alias) || args.alias.startsWith("aws/")) {
     problems.push({
       path: "alias",

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "./problems";
+import { accountId, valueProblems } from "./schema";
 
 /** A second region (disaster recovery) and the provider for it. */
 export interface OtherRegion {
@@ -43,10 +44,8 @@ export interface AvailabilityZoneRange {
 /** A security group holds 60 inbound rules by default; each client group is one rule. */
 const maxClientSecurityGroups = 60;
 
-export function accountIdProblems(accountId: string): Problem[] {
-  return /^\d{12}$/.test(accountId)
-    ? []
-    : [{ path: "accountId", value: accountId, allowed: "a 12-digit AWS account id" }];
+export function accountIdProblems(id: string): Problem[] {
+  return valueProblems("accountId", id, accountId());
 }
 
 /** Count, region membership and uniqueness of an AZ list. */

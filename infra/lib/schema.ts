@@ -19,6 +19,25 @@ export function integerAtLeast(min: number, phrase: string) {
   return z.number(allowed(phrase)).int(allowed(phrase)).min(min, allowed(phrase));
 }
 
+/**
+ * An AWS account id: 12 digits in a string (as a number it would lose leading zeros). `phrase` says
+ * what is allowed where the id is typed (a stack file must quote it).
+ */
+export function accountId(phrase = "a 12-digit AWS account id") {
+  return z.string(allowed(phrase)).regex(/^\d{12}$/, allowed(phrase));
+}
+
+/** An AWS region's name, by its shape; which regions a stack may use is the config's concern. */
+export const regionName = z
+  .string(allowed('an AWS region name, e.g. "eu-west-1"'))
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, allowed('an AWS region name, e.g. "eu-west-1"'));
+
+/** One value of arguments not declared as a schema, checked with `schema`: its first problem, at `path`. */
+export function valueProblems(path: string, value: unknown, schema: z.ZodType): Problem[] {
+  const issues = schema.safeParse(value).error?.issues ?? [];
+  return issueProblems(issues, value).map((problem) => ({ ...problem, path }));
+}
+
 /** The range check of `integer` on one value of arguments not declared as a schema; `undefined` passes. */
 export function integerProblems(
   path: string,
@@ -27,9 +46,7 @@ export function integerProblems(
   max: number,
   why?: string,
 ): Problem[] {
-  if (value === undefined) return [];
-  const issues = integer(min, max, why).safeParse(value).error?.issues ?? [];
-  return issueProblems(issues, value).map((problem) => ({ ...problem, path }));
+  return value === undefined ? [] : valueProblems(path, value, integer(min, max, why));
 }
 
 /** A zod issue path as Crest prints it: `nodesPerAz.min`, `nodeInstanceTypes[0]`. */

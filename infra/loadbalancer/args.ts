@@ -4,7 +4,7 @@ import { s3ExpirationDaysSchema } from "../lib/buckets";
 import { apiDomainNameMaxLength, domainNameProblems, domainNameSchema, hostedZoneIdSchema } from "../lib/dns";
 import { accountIdProblems, availabilityZoneProblems } from "../lib/placement";
 import type { Problem } from "../lib/problems";
-import { allowed, integer, parseSettings } from "../lib/schema";
+import { allowed, integer, parseSettings, regionName, valueProblems } from "../lib/schema";
 import { maxAvailabilityZones, vpcCidrProblems } from "../network/subnetPlan";
 
 /** How CloudFront reaches the API behind the ALB. */
@@ -94,9 +94,7 @@ export function apiDomainNameProblems(path: string, value: string): Problem[] {
 export function loadBalancerArgsProblems(args: LoadBalancerArgs): Problem[] {
   const problems = [
     ...accountIdProblems(args.accountId),
-    ...(/^[a-z]{2}(-[a-z]+)+-\d+$/.test(args.region)
-      ? []
-      : [{ path: "region", value: args.region, allowed: 'an AWS region name, e.g. "eu-west-1"' }]),
+    ...valueProblems("region", args.region, regionName),
     ...availabilityZoneProblems(args.region, args.availabilityZones, {
       min: 2,
       max: maxAvailabilityZones,

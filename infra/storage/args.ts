@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { s3ExpirationDaysSchema } from "../lib/buckets";
-import type { OtherRegion } from "../lib/placement";
+import { accountIdProblems, type OtherRegion } from "../lib/placement";
 import type { Problem } from "../lib/problems";
-import { integerAtLeast, parseSettings } from "../lib/schema";
+import { integerAtLeast, parseSettings, regionName, valueProblems } from "../lib/schema";
 
 /**
  * When archived objects move to colder classes, and how long old versions stay. Limits from the S3
@@ -98,15 +98,14 @@ export function storageSettingsProblems(settings: StorageSettings): Problem[] {
   return problems;
 }
 
-const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
 export function tieredStorageArgsProblems(args: TieredStorageArgs): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [
+    ...accountIdProblems(args.accountId),
+    ...valueProblems("region", args.region, regionName),
+  ];
   const check = (ok: boolean, path: string, value: unknown, allowed: string) => {
     if (!ok) problems.push({ path, value, allowed });
   };
-  check(/^\d{12}$/.test(args.accountId), "accountId", args.accountId, "a 12-digit AWS account id");
-  check(regionPattern.test(args.region), "region", args.region, 'an AWS region name, e.g. "eu-west-1"');
 
   const { settings, problems: settingProblems } = parseSettings(storageSettingsSchema, args);
   problems.push(...settingProblems, ...(settings ? storageSettingsProblems(settings) : []));
@@ -125,7 +124,7 @@ export function tieredStorageArgsProblems(args: TieredStorageArgs): Problem[] {
   if (args.replication) {
     const drRegion = args.replication.region;
     check(
-      regionPattern.test(drRegion) && drRegion !== args.region,
+      regionName.safeParse(drRegion).success && drRegion !== args.region,
       "replication.region",
       drRegion,
       `an AWS region other than ${args.region}: the copy must survive the loss of the primary region`,

@@ -3,6 +3,7 @@ import { declaredSaleSchema } from "../../infra/capacity/args";
 import { cdnSettingsSchema } from "../../infra/cdn/args";
 import { eksClusterSettingsSchema } from "../../infra/cluster/args";
 import { kafkaClusterSettingsSchema, kafkaTopicSchema } from "../../infra/kafka/args";
+import { accountId } from "../../infra/lib/schema";
 import { loadBalancerSettingsSchema } from "../../infra/loadbalancer/args";
 import { shardedMysqlSettingsSchema } from "../../infra/mysql/args";
 import { networkSettingsSchema } from "../../infra/network/args";
@@ -240,10 +241,9 @@ export const stackConfigSchema = z.strictObject({
   region: z
     .string(allowed("an AWS region name string"))
     .describe("AWS region of the stack; one of the regions in stacks/config/regions.ts."),
-  accountId: z
-    .string(allowed("a 12-digit AWS account id, quoted"))
-    .regex(/^\d{12}$/, allowed("a 12-digit AWS account id, quoted"))
-    .describe("AWS account the stack deploys into; the provider refuses any other account's credentials."),
+  accountId: accountId("a 12-digit AWS account id, quoted").describe(
+    "AWS account the stack deploys into; the provider refuses any other account's credentials.",
+  ),
   owner: tagValue("team name").describe("Team that owns the stack; the `owner` tag on every resource."),
   costCenter: tagValue("cost center").describe(
     "Cost center billed; the `cost-center` tag on every resource.",

@@ -1,93 +1,48 @@
+import type { z } from "zod";
 import type { DeclaredSale } from "../../infra/capacity/args";
-import type { PriceClass } from "../../infra/cdn/args";
-import type { EksClusterArgs } from "../../infra/cluster/args";
-import type { KafkaClusterArgs } from "../../infra/kafka";
-import type { ShardedMysqlArgs } from "../../infra/mysql";
-import type { NatGatewayMode } from "../../infra/network";
-import type { RedisClusterArgs } from "../../infra/redis";
-import type { DeploymentSizeArgs } from "../../infra/workload/args";
 import type { RegionName } from "./regions";
-import type { Tier } from "./schema";
+import type {
+  clusterSchema,
+  edgeSchema,
+  kafkaSchema,
+  mysqlSchema,
+  networkSchema,
+  redisSchema,
+  storageSchema,
+  Tier,
+  wechatSchema,
+  workloadSchema,
+} from "./schema";
 
-export interface NetworkSettings {
-  readonly availabilityZones: readonly string[];
-  readonly vpcCidr: string;
-  readonly natGateways: NatGatewayMode;
-  readonly flowLogRetentionDays: number;
-}
-
-/** A component's optional size arguments, every one resolved: the config holds each size once. */
-type Resolved<Args, Key extends keyof Args> = { readonly [K in Key]-?: Exclude<Args[K], undefined> };
-
-export type MysqlSettings = Resolved<
-  ShardedMysqlArgs,
-  "shards" | "readersPerShard" | "instanceClass" | "backupRetentionDays"
->;
-
-export type RedisSettings = Resolved<
-  RedisClusterArgs,
-  "shards" | "replicasPerShard" | "nodeType" | "snapshotRetentionDays" | "logRetentionDays"
->;
-
-export type KafkaSettings = Resolved<
-  KafkaClusterArgs,
-  | "brokers"
-  | "instanceType"
-  | "volumeSizeGiB"
-  | "maxVolumeSizeGiB"
-  | "replicationFactor"
-  | "minInsyncReplicas"
-  | "logRetentionDays"
-> & {
-  /** Partition counts of the two topics the platform creates (their names are fixed). */
-  readonly ordersPartitions: number;
-  readonly deadLetterPartitions: number;
+/**
+ * A config section as the stack runs on it: every key the stack file may set (the composed schema's,
+ * so no field is listed twice), each resolved, since the tier supplies what the file leaves out.
+ * Nested maps resolve the same way; lists stay as the component takes them.
+ */
+type Resolved<T> = {
+  readonly [K in keyof T]-?: Exclude<T[K], undefined> extends readonly unknown[]
+    ? Exclude<T[K], undefined>
+    : Exclude<T[K], undefined> extends object
+      ? Resolved<Exclude<T[K], undefined>>
+      : Exclude<T[K], undefined>;
 };
 
-export interface StorageSettings {
-  readonly archive: {
-    readonly standardIaAfterDays: number;
-    readonly glacierIrAfterDays: number;
-    readonly deepArchiveAfterDays: number;
-    readonly noncurrentVersionExpirationDays: number;
-  };
-  readonly accessLogRetentionDays: number;
-  /** Region the archive replicates to; absent means no replication. */
+/** The resolved settings of one config section, from the schema that section is parsed with. */
+type Section<Schema extends z.ZodType> = Resolved<z.output<Schema>>;
+
+export type NetworkSettings = Section<typeof networkSchema>;
+export type MysqlSettings = Section<typeof mysqlSchema>;
+export type RedisSettings = Section<typeof redisSchema>;
+export type KafkaSettings = Section<typeof kafkaSchema>;
+export type ClusterSettings = Section<typeof clusterSchema>;
+export type WorkloadSettings = Section<typeof workloadSchema>;
+export type EdgeSettings = Section<typeof edgeSchema>;
+export type WechatSettings = Section<typeof wechatSchema>;
+
+/** The disaster-recovery region has no tier default: absent means no replication. Loading checks it names a region. */
+export type StorageSettings = Omit<Section<typeof storageSchema>, "drRegion"> & {
   readonly drRegion?: RegionName;
-}
-
-export type ClusterSettings = Resolved<
-  EksClusterArgs,
-  | "kubernetesVersion"
-  | "nodeInstanceTypes"
-  | "nodesPerAz"
-  | "endpointPublicAccess"
-  | "publicAccessCidrs"
-  | "logRetentionDays"
->;
-
-export type DeploymentSettings = Resolved<
-  DeploymentSizeArgs,
-  "minReplicas" | "maxReplicas" | "cpu" | "memory"
->;
-
-export interface WorkloadSettings {
-  readonly api: DeploymentSettings;
-  readonly worker: DeploymentSettings;
-}
-
-export interface EdgeSettings {
-  readonly domainName: string;
-  readonly hostedZoneId: string;
-  readonly rateLimitPerIp: number;
-  readonly priceClass: PriceClass;
-  readonly accessLogRetentionDays: number;
-}
-
-export interface WechatSettings {
-  readonly appId: string;
-  readonly apiBaseUrl: string;
-}
+};
 
 /** A stack's settings with tier defaults applied, validated as a whole. */
 export interface StackConfig {
