@@ -5,14 +5,7 @@ import { root } from "../../tools/bench/planTiming";
 import { instanceTypes } from "../../tools/capacity/nodes";
 import { readCapacityProfile } from "../../tools/capacity/profile";
 import { apiHpaSettings, podReadySeconds, simulationSetup } from "../../tools/capacity/setup";
-import {
-  demandAt,
-  fixesFor,
-  type Sale,
-  type SimulationSetup,
-  simulate,
-  simulateOrderQueue,
-} from "../../tools/capacity/simulate";
+import { demandAt, fixesFor, type Sale, type SimulationSetup, simulate } from "../../tools/capacity/simulate";
 import { readStackSettings } from "../../tools/plan/project";
 
 const nodeType = instanceTypes["m7g.xlarge"];
@@ -127,30 +120,6 @@ test("requests that wait longer than the queue's wait are shed, and the wait bou
     // Capacity serves 2000 every second; what it does not serve is shed, late or not.
     assert.equal(r.shedReads, arrived - 31 * 2000, `wait ${queueWaitSeconds}`);
   }
-});
-
-test("the order worker drains the successful orders at its pods' partitions; a slower drain builds a backlog", () => {
-  const orders: Sale = {
-    ...sale(0),
-    peakOrdersPerSecond: 1000,
-    expectedOrdersPerSecond: 500,
-    durationSeconds: 9,
-  };
-  // 500 orders/s in, 1 pod × 300/s out: 200 more each of 10 s → 2000 waiting, the last for ceil(2000 / 300) = 7 s.
-  assert.deepEqual(
-    simulateOrderQueue(orders, { workerPods: 1, partitions: 4, ordersPerSecondPerPartition: 300 }),
-    { peakBacklog: 2000, longestWaitSeconds: 7 },
-  );
-  // Two pods drain 600/s: nothing waits. Pods beyond the partitions add nothing.
-  assert.deepEqual(
-    simulateOrderQueue(orders, { workerPods: 2, partitions: 4, ordersPerSecondPerPartition: 300 }),
-    { peakBacklog: 0, longestWaitSeconds: 0 },
-  );
-  assert.equal(
-    simulateOrderQueue(orders, { workerPods: 8, partitions: 1, ordersPerSecondPerPartition: 300 })
-      .peakBacklog,
-    2000,
-  );
 });
 
 test("nodes are added when pods are pending, after the provisioning time", () => {

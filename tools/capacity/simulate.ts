@@ -281,36 +281,3 @@ export function fixesFor(sale: Sale, setup: SimulationSetup): Fixes {
   }
   return { peakReplicas, preScaleMinReplicas, scaleUpPodsPer15s };
 }
-
-/** The order worker as the sale meets it: pods consuming the orders topic, one partition each at most. */
-export interface OrderPipeline {
-  /** The worker pods at the sale's start (its HPA's minimum: the lag-driven scale-up is not counted on). */
-  readonly workerPods: number;
-  readonly partitions: number;
-  /** What one partition's consumer writes per second, from the capacity profile. */
-  readonly ordersPerSecondPerPartition: number;
-}
-
-export interface OrderQueueResult {
-  /** Orders accepted into Kafka and not yet written to MySQL, at most. */
-  readonly peakBacklog: number;
-  /** The longest an accepted order waits in Kafka before the worker writes it. */
-  readonly longestWaitSeconds: number;
-}
-
-/** Successful orders flow into the orders topic; the worker drains it at its pods' rate. */
-export function simulateOrderQueue(sale: Sale, pipeline: OrderPipeline): OrderQueueResult {
-  const drain = Math.min(pipeline.workerPods, pipeline.partitions) * pipeline.ordersPerSecondPerPartition;
-  const successShare =
-    sale.peakOrdersPerSecond > 0 ? sale.expectedOrdersPerSecond / sale.peakOrdersPerSecond : 0;
-  let backlog = 0;
-  let peakBacklog = 0;
-  for (let t = 0; t <= sale.rampSeconds + sale.durationSeconds; t++) {
-    backlog = Math.max(0, backlog + demandAt(sale, t).orders * successShare - drain);
-    peakBacklog = Math.max(peakBacklog, backlog);
-  }
-  return {
-    peakBacklog: Math.round(peakBacklog),
-    longestWaitSeconds: drain > 0 ? Math.ceil(peakBacklog / drain) : Number.POSITIVE_INFINITY,
-  };
-}
