@@ -217,6 +217,7 @@ export const capacitySchema = settable(
     "expectedOrdersPerSecond",
     "baselineReadsPerSecond",
     "baselineOrderAttemptsPerSecond",
+    "orderAttemptsPerBuyerPerSecond",
     "rampSeconds",
     "durationSeconds",
     "saleWindow",

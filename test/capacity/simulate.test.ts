@@ -37,6 +37,7 @@ const setup: SimulationSetup = {
   nodesPerAz: { min: 1, max: 10 },
   otherPods: 0,
   queueWaitSeconds: 0,
+  rateLimit: { burst: 5, refillPerSecond: 1 },
 };
 const sale = (peak: number, rampSeconds = 0): Sale => ({
   baselineReadsPerSecond: 0,
@@ -46,6 +47,7 @@ const sale = (peak: number, rampSeconds = 0): Sale => ({
   rampSeconds,
   durationSeconds: 120,
   expectedOrdersPerSecond: 0,
+  attemptsPerBuyerPerSecond: 1,
 });
 
 test("the sale ramps linearly from baseline to peak, then holds", () => {
@@ -147,4 +149,18 @@ test("prod's settings come from the workload component: HPA bounds, behavior and
   const prod = simulationSetup(config, readCapacityProfile());
   assert.equal(prod.zones, 3);
   assert.equal(prod.pod.millicores, 500);
+});
+
+test("the rate limit refuses the served attempts of buyers trying faster than its refill; the queue sheds the rest", () => {
+  // 200 attempts/s from 100 buyers at 2/s for 10 s, 0.8 of the 2 cores: all served, the last 6 s half refused.
+  const orders = { ...sale(0), peakOrdersPerSecond: 200, durationSeconds: 9, attemptsPerBuyerPerSecond: 2 };
+  const served = simulate(orders, setup);
+  assert.equal(served.overloadedSeconds, 0);
+  assert.equal(served.rateLimitedOrders, 6 * 100);
+  assert.equal(simulate({ ...orders, attemptsPerBuyerPerSecond: 1 }, setup).rateLimitedOrders, 0);
+  // 1000/s against 2 cores (500/s at 4 ms) with no wait: each second 500 served, 500 shed; of the served,
+  // half refused from t 4 on: 6 × 250. Shed attempts never reach the limiter.
+  const over = simulate({ ...orders, peakOrdersPerSecond: 1000 }, setup);
+  assert.equal(over.rateLimitedOrders, 6 * 250);
+  assert.equal(over.shedOrders, 10 * 500);
 });

@@ -17,6 +17,7 @@ const orders: Sale = {
   expectedOrdersPerSecond: 500,
   rampSeconds: 0,
   durationSeconds: 59,
+  attemptsPerBuyerPerSecond: 1,
 };
 const pipeline: OrderPipeline = {
   hpa: {

@@ -1,4 +1,4 @@
-import { appHttpPort } from "../../app/src/contract/runtimeConfig";
+import { appHttpPort, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
 import {
   type DeploymentSize,
   deploymentSizeSchema,
@@ -38,6 +38,7 @@ export function declaredSale(config: StackConfig): Sale {
     expectedOrdersPerSecond: sale.expectedOrdersPerSecond,
     rampSeconds: sale.rampSeconds,
     durationSeconds: sale.durationSeconds,
+    attemptsPerBuyerPerSecond: sale.orderAttemptsPerBuyerPerSecond,
   };
 }
 
@@ -135,5 +136,7 @@ export function simulationSetup(config: StackConfig, profile: CapacityProfile): 
     // Same shape as an API pod in both tiers; counted as API-sized slots.
     otherPods: worker.minReplicas,
     queueWaitSeconds,
+    // No stack sets the workload's `service` section: the app's defaults are the bucket it runs.
+    rateLimit: serviceSettingsSchema.parse({}).rateLimit,
   };
 }
