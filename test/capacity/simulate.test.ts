@@ -7,26 +7,13 @@ import { readCapacityProfile } from "../../tools/capacity/profile";
 import { apiHpaSettings, podReadySeconds, simulationSetup } from "../../tools/capacity/setup";
 import { demandAt, fixesFor, type Sale, type SimulationSetup, simulate } from "../../tools/capacity/simulate";
 import { readStackSettings } from "../../tools/plan/project";
+import { testHpa } from "../support/testHpa";
 
 const nodeType = instanceTypes["m7g.xlarge"];
 assert.ok(nodeType);
 // One pod serves 1000 reads/s at its request (1 ms CPU per read at 1 core).
 const setup: SimulationSetup = {
-  hpa: {
-    minReplicas: 2,
-    maxReplicas: 20,
-    targetUtilization: 60,
-    scaleUp: {
-      stabilizationWindowSeconds: 0,
-      selectPolicy: "Max",
-      policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
-    },
-    scaleDown: {
-      stabilizationWindowSeconds: 300,
-      selectPolicy: "Max",
-      policies: [{ type: "Percent", value: 10, periodSeconds: 60 }],
-    },
-  },
+  hpa: testHpa,
   pod: { millicores: 1000, memoryMiB: 1024 },
   limitOverRequest: 1,
   podReadySeconds: 10,

@@ -7,6 +7,7 @@ import type { Sale } from "../../tools/capacity/simulate";
 import { type OrderPipeline, simulateOrderQueue } from "../../tools/capacity/worker";
 import { readStackSettings } from "../../tools/plan/project";
 import { testCapacityProfile } from "../support/stackConfig";
+import { testHpa } from "../support/testHpa";
 
 // 1000 attempts/s from the first second, half succeed: 500 orders/s into Kafka for 60 s (t = 0..59).
 const orders: Sale = {
@@ -20,21 +21,7 @@ const orders: Sale = {
   attemptsPerBuyerPerSecond: 1,
 };
 const pipeline: OrderPipeline = {
-  hpa: {
-    minReplicas: 1,
-    maxReplicas: 4,
-    targetUtilization: 60,
-    scaleUp: {
-      stabilizationWindowSeconds: 0,
-      selectPolicy: "Max",
-      policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
-    },
-    scaleDown: {
-      stabilizationWindowSeconds: 300,
-      selectPolicy: "Max",
-      policies: [{ type: "Percent", value: 10, periodSeconds: 60 }],
-    },
-  },
+  hpa: { ...testHpa, minReplicas: 1, maxReplicas: 4 },
   partitions: 4,
   ordersPerSecondPerPartition: 300,
   podReadySeconds: 10,

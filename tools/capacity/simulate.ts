@@ -1,4 +1,4 @@
-import { HpaController, type HpaSettings, hpaSyncSeconds } from "./hpa";
+import { HpaController, type HpaSettings, hpaSyncSeconds, syncWindowAverage } from "./hpa";
 import { type InstanceType, nodesPerAzFor, type PodRequests, podsPerNode } from "./nodes";
 import { rateLimitedShares, type TokenBucket } from "./rateLimit";
 
@@ -218,10 +218,8 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     recentCores.push(demand.cores);
 
     if (t % hpaSyncSeconds === 0 && t > 0) {
-      // metrics-server's usage is a rate over its window: the load of the last 15 s over the Ready
-      // pods, each held to its CPU limit.
-      const window = recentCores.slice(-hpaSyncSeconds);
-      const average = window.reduce((a, b) => a + b, 0) / window.length;
+      // The load of the last 15 s over the Ready pods, each held to its CPU limit.
+      const average = syncWindowAverage(recentCores);
       const desired = controller.decide(t, {
         currentReplicas: pods.length,
         readyPods: ready,

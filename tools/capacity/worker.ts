@@ -1,4 +1,4 @@
-import { HpaController, type HpaSettings, hpaSyncSeconds } from "./hpa";
+import { HpaController, type HpaSettings, hpaSyncSeconds, syncWindowAverage } from "./hpa";
 import { demandAt, type Sale } from "./simulate";
 
 /** The order worker as the sale meets it: pods consuming the orders topic, one partition each at most. */
@@ -80,8 +80,7 @@ export function simulateOrderQueue(sale: Sale, pipeline: OrderPipeline): OrderQu
 
     if (t % hpaSyncSeconds === 0 && t > 0) {
       // CPU over the last 15 s: each consuming pod busy in proportion to what it wrote.
-      const window = written.slice(-hpaSyncSeconds);
-      const average = window.reduce((a, b) => a + b, 0) / window.length;
+      const average = syncWindowAverage(written);
       const desired = controller.decide(t, {
         currentReplicas: readyAt.length,
         readyPods: ready,
