@@ -58,6 +58,11 @@ export const declaredSaleSchema = z.object({
   baselineOrderAttemptsPerSecond: perSecond("order attempts")
     .describe("Order attempts per second before the sale starts.")
     .default(20),
+  orderAttemptsPerBuyerPerSecond: integer(1, 100, "attempts per second from one buyer")
+    .describe(
+      "How fast one buyer tries to order during the sale, taps and retries: the attempts come from attempts ÷ this many buyers. The per-user rate limit (the app's token bucket: 5 at once, then 1 a second) refuses what a buyer tries beyond it; at 1 it refuses nothing.",
+    )
+    .default(1),
   rampSeconds: integer(0, 3600, "an hour at most")
     .describe("Seconds from the baseline to the peak.")
     .default(30),

@@ -218,6 +218,7 @@ export const capacitySchema = settable(
     "expectedOrdersPerSecond",
     "baselineReadsPerSecond",
     "baselineOrderAttemptsPerSecond",
+    "orderAttemptsPerBuyerPerSecond",
     "rampSeconds",
     "durationSeconds",
     "saleWindow",

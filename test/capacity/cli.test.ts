@@ -57,7 +57,10 @@ test("capacity for prod replays its declared sale, prints the figures and writes
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /time to full capacity: \d+ s/);
   assert.match(run.stdout, /shed after waiting 60 s: [\d,]+ reads/);
-  assert.match(run.stdout, /order worker: at most [\d,]+ accepted orders wait in Kafka/);
+  assert.match(
+    run.stdout,
+    /order worker: at most [\d,]+ accepted orders wait in Kafka, the longest \d+ s; its HPA peaks at \d+ pods/,
+  );
   assert.match(run.stdout, /fix: pre-scale: hold minReplicas at \d+ from before the sale/);
   assert.ok(existsSync(out));
   assert.match(readFileSync(out, "utf8"), /^<svg [^>]*>[\s\S]*<polyline/);

@@ -5,35 +5,15 @@ import { root } from "../../tools/bench/planTiming";
 import { instanceTypes } from "../../tools/capacity/nodes";
 import { readCapacityProfile } from "../../tools/capacity/profile";
 import { apiHpaSettings, podReadySeconds, simulationSetup } from "../../tools/capacity/setup";
-import {
-  demandAt,
-  fixesFor,
-  type Sale,
-  type SimulationSetup,
-  simulate,
-  simulateOrderQueue,
-} from "../../tools/capacity/simulate";
+import { demandAt, fixesFor, type Sale, type SimulationSetup, simulate } from "../../tools/capacity/simulate";
 import { readStackSettings } from "../../tools/plan/project";
+import { testHpa } from "../support/testHpa";
 
 const nodeType = instanceTypes["m7g.xlarge"];
 assert.ok(nodeType);
 // One pod serves 1000 reads/s at its request (1 ms CPU per read at 1 core).
 const setup: SimulationSetup = {
-  hpa: {
-    minReplicas: 2,
-    maxReplicas: 20,
-    targetUtilization: 60,
-    scaleUp: {
-      stabilizationWindowSeconds: 0,
-      selectPolicy: "Max",
-      policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
-    },
-    scaleDown: {
-      stabilizationWindowSeconds: 300,
-      selectPolicy: "Max",
-      policies: [{ type: "Percent", value: 10, periodSeconds: 60 }],
-    },
-  },
+  hpa: testHpa,
   pod: { millicores: 1000, memoryMiB: 1024 },
   limitOverRequest: 1,
   podReadySeconds: 10,
@@ -44,6 +24,7 @@ const setup: SimulationSetup = {
   nodesPerAz: { min: 1, max: 10 },
   otherPods: 0,
   queueWaitSeconds: 0,
+  rateLimit: { burst: 5, refillPerSecond: 1 },
 };
 const sale = (peak: number, rampSeconds = 0): Sale => ({
   baselineReadsPerSecond: 0,
@@ -53,6 +34,7 @@ const sale = (peak: number, rampSeconds = 0): Sale => ({
   rampSeconds,
   durationSeconds: 120,
   expectedOrdersPerSecond: 0,
+  attemptsPerBuyerPerSecond: 1,
 });
 
 test("the sale ramps linearly from baseline to peak, then holds", () => {
@@ -129,30 +111,6 @@ test("requests that wait longer than the queue's wait are shed, and the wait bou
   }
 });
 
-test("the order worker drains the successful orders at its pods' partitions; a slower drain builds a backlog", () => {
-  const orders: Sale = {
-    ...sale(0),
-    peakOrdersPerSecond: 1000,
-    expectedOrdersPerSecond: 500,
-    durationSeconds: 9,
-  };
-  // 500 orders/s in, 1 pod × 300/s out: 200 more each of 10 s → 2000 waiting, the last for ceil(2000 / 300) = 7 s.
-  assert.deepEqual(
-    simulateOrderQueue(orders, { workerPods: 1, partitions: 4, ordersPerSecondPerPartition: 300 }),
-    { peakBacklog: 2000, longestWaitSeconds: 7 },
-  );
-  // Two pods drain 600/s: nothing waits. Pods beyond the partitions add nothing.
-  assert.deepEqual(
-    simulateOrderQueue(orders, { workerPods: 2, partitions: 4, ordersPerSecondPerPartition: 300 }),
-    { peakBacklog: 0, longestWaitSeconds: 0 },
-  );
-  assert.equal(
-    simulateOrderQueue(orders, { workerPods: 8, partitions: 1, ordersPerSecondPerPartition: 300 })
-      .peakBacklog,
-    2000,
-  );
-});
-
 test("nodes are added when pods are pending, after the provisioning time", () => {
   // One node per AZ holds 2 × 3 = 6 one-core pods; 12 pods need 4 nodes.
   const small = { ...setup, nodesPerAz: { min: 1, max: 5 } };
@@ -178,4 +136,18 @@ test("prod's settings come from the workload component: HPA bounds, behavior and
   const prod = simulationSetup(config, readCapacityProfile());
   assert.equal(prod.zones, 3);
   assert.equal(prod.pod.millicores, 500);
+});
+
+test("the rate limit refuses the served attempts of buyers trying faster than its refill; the queue sheds the rest", () => {
+  // 200 attempts/s from 100 buyers at 2/s for 10 s, 0.8 of the 2 cores: all served, the last 6 s half refused.
+  const orders = { ...sale(0), peakOrdersPerSecond: 200, durationSeconds: 9, attemptsPerBuyerPerSecond: 2 };
+  const served = simulate(orders, setup);
+  assert.equal(served.overloadedSeconds, 0);
+  assert.equal(served.rateLimitedOrders, 6 * 100);
+  assert.equal(simulate({ ...orders, attemptsPerBuyerPerSecond: 1 }, setup).rateLimitedOrders, 0);
+  // 1000/s against 2 cores (500/s at 4 ms) with no wait: each second 500 served, 500 shed; of the served,
+  // half refused from t 4 on: 6 × 250. Shed attempts never reach the limiter.
+  const over = simulate({ ...orders, peakOrdersPerSecond: 1000 }, setup);
+  assert.equal(over.rateLimitedOrders, 6 * 250);
+  assert.equal(over.shedOrders, 10 * 500);
 });

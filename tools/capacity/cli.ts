@@ -19,6 +19,7 @@ export const usage = `usage: npm run capacity -- --stack <name> [options]
   --expected-orders <n>      orders per second that succeed at the peak (default: declared)
   --baseline-rps <n>         reads per second before the sale (default: declared)
   --baseline-orders <n>      order attempts per second before the sale (default: declared)
+  --attempts-per-buyer <n>   order attempts per second from one buyer (default: declared)
   --ramp-seconds <n>         seconds from baseline to peak (default: declared)
   --duration-seconds <n>     seconds the peak lasts (default: declared)
   --out <file.svg>           chart (default bench/results/capacity-<stack>.svg)`;
@@ -30,6 +31,7 @@ const flagSpec = {
   "expected-orders": { type: "string" },
   "baseline-rps": { type: "string" },
   "baseline-orders": { type: "string" },
+  "attempts-per-buyer": { type: "string" },
   "ramp-seconds": { type: "string" },
   "duration-seconds": { type: "string" },
   out: { type: "string" },
@@ -67,6 +69,12 @@ export function saleFromFlags(flags: Record<string, string | undefined>, declare
       declared.baselineOrdersPerSecond,
       10_000_000,
     ),
+    attemptsPerBuyerPerSecond: count(
+      "attempts-per-buyer",
+      flags["attempts-per-buyer"],
+      declared.attemptsPerBuyerPerSecond,
+      100,
+    ),
     rampSeconds: count("ramp-seconds", flags["ramp-seconds"], declared.rampSeconds, 3600),
     durationSeconds: count("duration-seconds", flags["duration-seconds"], declared.durationSeconds, 86_400),
   };
@@ -76,6 +84,11 @@ export function saleFromFlags(flags: Record<string, string | undefined>, declare
   atMost("baseline-rps", sale.baselineReadsPerSecond, "peak-rps", sale.peakReadsPerSecond);
   atMost("baseline-orders", sale.baselineOrdersPerSecond, "peak-orders", sale.peakOrdersPerSecond);
   atMost("expected-orders", sale.expectedOrdersPerSecond, "peak-orders", sale.peakOrdersPerSecond);
+  if (sale.attemptsPerBuyerPerSecond < 1) {
+    throw new UsageError(
+      `--attempts-per-buyer: got ${sale.attemptsPerBuyerPerSecond}; allowed: a whole number from 1 to 100`,
+    );
+  }
   if (sale.peakReadsPerSecond + sale.peakOrdersPerSecond === 0) {
     throw new UsageError(
       `--peak-rps: got 0 with --peak-orders 0; allowed: a sale with some load at its peak`,

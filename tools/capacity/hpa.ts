@@ -5,6 +5,15 @@
 
 /** `--horizontal-pod-autoscaler-sync-period` default: the controller decides every 15 s. */
 export const hpaSyncSeconds = 15;
+/**
+ * What metrics-server reports at a sync: its usage is a rate over its window, so the average of the
+ * last 15 one-second samples.
+ */
+export function syncWindowAverage(perSecond: readonly number[]): number {
+  const window = perSecond.slice(-hpaSyncSeconds);
+  return window.length > 0 ? window.reduce((a, b) => a + b, 0) / window.length : 0;
+}
+
 /** `--horizontal-pod-autoscaler-tolerance` default: no change while the ratio is within 10 % of 1. */
 export const hpaTolerance = 0.1;
 

@@ -1,16 +1,9 @@
 import type { StackConfig } from "../../stacks/config/types";
 import type { CapacityProfile } from "./profile";
 import { declaredSale, orderPipeline, simulationSetup } from "./setup";
-import {
-  fixesFor,
-  type OrderQueueResult,
-  type Sale,
-  type SimulationResult,
-  type SimulationSetup,
-  simulate,
-  simulateOrderQueue,
-} from "./simulate";
+import { fixesFor, type Sale, type SimulationResult, type SimulationSetup, simulate } from "./simulate";
 import { farAbove, farAboveFactor, headroomPercent, type SizingRow, sizingRows } from "./sizing";
+import { type OrderQueueResult, simulateOrderQueue } from "./worker";
 
 /** The sale replayed against the stack's autoscaling, as the plan and `npm run capacity` report it. */
 export interface SimulationSummary extends Omit<SimulationResult, "samples" | "secondsToFullCapacity"> {
@@ -128,8 +121,9 @@ export function simulationLines(s: SimulationSummary): string[] {
   return [
     `time to full capacity: ${full} (pods Ready ${s.podReadySeconds} s after scheduling; a new node ${s.nodeProvisioningSeconds} s)`,
     `demand over capacity: ${s.overloadedSeconds} s; queued and served late: ${int(s.servedLateReads)} reads, ${int(s.servedLateOrders)} order attempts, the longest after ${s.longestWaitSeconds} s; shed after waiting ${s.queueWaitSeconds} s: ${int(s.shedReads)} reads, ${int(s.shedOrders)} order attempts`,
+    `rate limited (429, buyers trying faster than the per-user bucket refills): ${int(s.rateLimitedOrders)} order attempts`,
     `peak: ${s.peakPods} API pods, ${s.peakNodes} nodes`,
-    `order worker: at most ${int(s.orderQueue.peakBacklog)} accepted orders wait in Kafka, the longest ${s.orderQueue.longestWaitSeconds} s`,
+    `order worker: at most ${int(s.orderQueue.peakBacklog)} accepted orders wait in Kafka, the longest ${s.orderQueue.longestWaitSeconds} s; its HPA peaks at ${s.orderQueue.peakWorkerPods} pods`,
     ...s.fixes.map((fix) => `fix: ${fix}`),
     ...(s.withPreScale
       ? [

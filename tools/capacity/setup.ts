@@ -1,12 +1,19 @@
-import { appHttpPort } from "../../app/src/contract/runtimeConfig";
-import { deploymentSizeSchema, memoryBytes, millicores } from "../../infra/workload/args";
+import { appHttpPort, serviceSettingsSchema } from "../../app/src/contract/runtimeConfig";
+import {
+  type DeploymentSize,
+  deploymentSizeSchema,
+  memoryBytes,
+  millicores,
+  workerSizeSchema,
+} from "../../infra/workload/args";
 import { probes } from "../../infra/workload/pods";
 import { autoscalerSpec } from "../../infra/workload/scaling";
 import type { StackConfig } from "../../stacks/config/types";
 import type { HpaSettings, ScalingRules } from "./hpa";
 import { instanceTypes } from "./nodes";
 import type { CapacityProfile } from "./profile";
-import type { OrderPipeline, Sale, SimulationSetup } from "./simulate";
+import type { Sale, SimulationSetup } from "./simulate";
+import type { OrderPipeline } from "./worker";
 
 /** The API's startup budget as infra/workload/index.ts passes it to `probes`; the port does not change the timing. */
 const apiStartupSeconds = 60;
@@ -31,15 +38,17 @@ export function declaredSale(config: StackConfig): Sale {
     expectedOrdersPerSecond: sale.expectedOrdersPerSecond,
     rampSeconds: sale.rampSeconds,
     durationSeconds: sale.durationSeconds,
+    attemptsPerBuyerPerSecond: sale.orderAttemptsPerBuyerPerSecond,
   };
 }
 
-/** The order worker at the sale's start, and the profile's drain per partition. */
+/** The order worker's HPA, its partitions and the profile's drain per partition. */
 export function orderPipeline(config: StackConfig, profile: CapacityProfile): OrderPipeline {
   return {
-    workerPods: config.workload.worker.minReplicas,
+    hpa: workerHpaSettings(config),
     partitions: config.kafka.ordersPartitions,
     ordersPerSecondPerPartition: profile.workerOrdersPerSecondPerPartition,
+    podReadySeconds: podReadySeconds(profile.processStartSeconds),
   };
 }
 
@@ -54,29 +63,38 @@ function rules(behavior: Behavior | undefined, defaultWindow: number): ScalingRu
 }
 
 /** The CPU metric's target: the simulation scales on CPU, which the profile measures per request. */
-function cpuTarget(metrics: unknown): number {
+function cpuTarget(mode: string, metrics: unknown): number {
   const cpu = (metrics as { resource?: { name?: string; target?: { averageUtilization?: number } } }[]).find(
     (m) => m.resource?.name === "cpu",
   );
   const target = cpu?.resource?.target?.averageUtilization;
-  if (typeof target !== "number") throw new Error("the API HPA has no CPU utilization target");
+  if (typeof target !== "number") throw new Error(`the ${mode} HPA has no CPU utilization target`);
   return target;
 }
 
-/** The API HPA exactly as the workload component builds it: bounds, CPU target and `behavior`. */
-export function apiHpaSettings(config: StackConfig): HpaSettings {
-  const size = deploymentSizeSchema.parse(config.workload.api);
-  const spec = autoscalerSpec("api", size, []);
+/** An HPA exactly as the workload component builds it: bounds, CPU target and `behavior`. */
+function hpaSettings(mode: "api" | "worker", size: DeploymentSize): HpaSettings {
+  const spec = autoscalerSpec(mode, size, []);
   const behavior = spec.behavior as { scaleUp?: Behavior; scaleDown?: Behavior } | undefined;
   return {
     minReplicas: size.minReplicas,
     maxReplicas: size.maxReplicas,
-    targetUtilization: cpuTarget(spec.metrics),
+    targetUtilization: cpuTarget(mode, spec.metrics),
     // The documented defaults when a direction has no behavior: up at once, down after 300 s.
     scaleUp: rules(behavior?.scaleUp, 0),
     scaleDown: rules(behavior?.scaleDown, 300),
   };
 }
+
+export const apiHpaSettings = (config: StackConfig) =>
+  hpaSettings("api", deploymentSizeSchema.parse(config.workload.api));
+
+/**
+ * The worker's HPA on CPU. Its optional consumer-lag metric (`workload.worker.consumerLagPerPod`,
+ * set by no tier) is not replayed: with it the real HPA would scale up at least as fast.
+ */
+export const workerHpaSettings = (config: StackConfig) =>
+  hpaSettings("worker", workerSizeSchema.parse(config.workload.worker));
 
 /** Scheduled → Ready, worst case: the process starts, the next startup probe passes, then the next readiness probe. */
 export function podReadySeconds(processStartSeconds: number): number {
@@ -118,5 +136,7 @@ export function simulationSetup(config: StackConfig, profile: CapacityProfile): 
     // Same shape as an API pod in both tiers; counted as API-sized slots.
     otherPods: worker.minReplicas,
     queueWaitSeconds,
+    // No stack sets the workload's `service` section: the app's defaults are the bucket it runs.
+    rateLimit: serviceSettingsSchema.parse({}).rateLimit,
   };
 }

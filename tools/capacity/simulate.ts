@@ -1,5 +1,6 @@
-import { HpaController, type HpaSettings, hpaSyncSeconds } from "./hpa";
+import { HpaController, type HpaSettings, hpaSyncSeconds, syncWindowAverage } from "./hpa";
 import { type InstanceType, nodesPerAzFor, type PodRequests, podsPerNode } from "./nodes";
+import { rateLimitedShares, type TokenBucket } from "./rateLimit";
 
 /** Cluster autoscaler `--scan-interval` default: it looks for pending pods every 10 s (cluster-autoscaler FAQ). */
 export const autoscalerScanSeconds = 10;
@@ -14,6 +15,8 @@ export interface Sale {
   readonly durationSeconds: number;
   /** Orders that succeed (reserve stock) per second at the peak; they follow the attempts' ramp. */
   readonly expectedOrdersPerSecond: number;
+  /** How fast each buyer tries to order: the attempts come from attempts ÷ this many buyers. */
+  readonly attemptsPerBuyerPerSecond: number;
 }
 
 export interface SimulationSetup {
@@ -36,6 +39,8 @@ export interface SimulationSetup {
    * balancer) before its client gives up; 0 sheds every request over capacity at once.
    */
   readonly queueWaitSeconds: number;
+  /** The per-user token bucket the API checks first on each order attempt. */
+  readonly rateLimit: TokenBucket;
 }
 
 export interface SecondSample {
@@ -59,6 +64,8 @@ export interface SimulationResult {
   /** Requests that waited longer than the queue's wait: timed out, lost to the sale. */
   readonly shedReads: number;
   readonly shedOrders: number;
+  /** Order attempts the pods served and the per-user rate limit refused (429): buyers trying faster than its refill. */
+  readonly rateLimitedOrders: number;
   readonly peakPods: number;
   readonly peakNodes: number;
 }
@@ -82,6 +89,8 @@ interface Waiting {
   readonly arrived: number;
   reads: number;
   orders: number;
+  /** The share of this second's order attempts the rate limit refuses once a pod takes them. */
+  readonly refusedShare: number;
 }
 
 /**
@@ -92,6 +101,7 @@ class RequestQueue {
   private readonly waiting: Waiting[] = [];
   servedLate = { reads: 0, orders: 0 };
   shed = { reads: 0, orders: 0 };
+  rateLimitedOrders = 0;
   longestWaitSeconds = 0;
 
   constructor(
@@ -100,7 +110,7 @@ class RequestQueue {
   ) {}
 
   /** Serves this second's arrivals behind the queue with `cores`; what is left over waits. */
-  serve(t: number, arrivals: { reads: number; orders: number }, cores: number): void {
+  serve(t: number, arrivals: Omit<Waiting, "arrived">, cores: number): void {
     this.waiting.push({ arrived: t, ...arrivals });
     let left = cores;
     while (this.waiting.length > 0) {
@@ -113,6 +123,7 @@ class RequestQueue {
       }
       const cost = this.cost(head);
       const share = cost > 0 ? Math.min(1, left / cost) : 1;
+      this.rateLimitedOrders += head.orders * share * head.refusedShare;
       if (head.arrived < t && share > 0) {
         this.longestWaitSeconds = Math.max(this.longestWaitSeconds, t - head.arrived);
         this.servedLate.reads += head.reads * share;
@@ -170,6 +181,9 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     setup.queueWaitSeconds,
     (w) => w.reads * setup.cpuSecondsPerRead + w.orders * setup.cpuSecondsPerOrder,
   );
+  // The bucket does not depend on the fleet: each attempt a pod takes meets it. Refused attempts are
+  // counted at a full attempt's CPU cost (the profile's), which overstates their cost.
+  const refused = rateLimitedShares(sale, setup.rateLimit);
   let peakPods = initial;
   let peakNodes = nodes;
   const end = sale.rampSeconds + sale.durationSeconds;
@@ -187,7 +201,11 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     const demand = cpuDemand(t);
     const capacityCores = ready * cores;
     if (capacityCores < demand.cores) overloadedSeconds++;
-    queue.serve(t, demand, capacityCores);
+    queue.serve(
+      t,
+      { reads: demand.reads, orders: demand.orders, refusedShare: refused[t] ?? 0 },
+      capacityCores,
+    );
     if (full === undefined && capacityCores >= peakCores) full = t;
     const requests = demand.reads + demand.orders;
     samples.push({
@@ -200,10 +218,8 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     recentCores.push(demand.cores);
 
     if (t % hpaSyncSeconds === 0 && t > 0) {
-      // metrics-server's usage is a rate over its window: the load of the last 15 s over the Ready
-      // pods, each held to its CPU limit.
-      const window = recentCores.slice(-hpaSyncSeconds);
-      const average = window.reduce((a, b) => a + b, 0) / window.length;
+      // The load of the last 15 s over the Ready pods, each held to its CPU limit.
+      const average = syncWindowAverage(recentCores);
       const desired = controller.decide(t, {
         currentReplicas: pods.length,
         readyPods: ready,
@@ -232,6 +248,7 @@ export function simulate(sale: Sale, setup: SimulationSetup): SimulationResult {
     longestWaitSeconds: queue.longestWaitSeconds,
     shedReads: Math.round(queue.shed.reads),
     shedOrders: Math.round(queue.shed.orders),
+    rateLimitedOrders: Math.round(queue.rateLimitedOrders),
     peakPods,
     peakNodes,
   };
@@ -280,37 +297,4 @@ export function fixesFor(sale: Sale, setup: SimulationSetup): Fixes {
     }
   }
   return { peakReplicas, preScaleMinReplicas, scaleUpPodsPer15s };
-}
-
-/** The order worker as the sale meets it: pods consuming the orders topic, one partition each at most. */
-export interface OrderPipeline {
-  /** The worker pods at the sale's start (its HPA's minimum: the lag-driven scale-up is not counted on). */
-  readonly workerPods: number;
-  readonly partitions: number;
-  /** What one partition's consumer writes per second, from the capacity profile. */
-  readonly ordersPerSecondPerPartition: number;
-}
-
-export interface OrderQueueResult {
-  /** Orders accepted into Kafka and not yet written to MySQL, at most. */
-  readonly peakBacklog: number;
-  /** The longest an accepted order waits in Kafka before the worker writes it. */
-  readonly longestWaitSeconds: number;
-}
-
-/** Successful orders flow into the orders topic; the worker drains it at its pods' rate. */
-export function simulateOrderQueue(sale: Sale, pipeline: OrderPipeline): OrderQueueResult {
-  const drain = Math.min(pipeline.workerPods, pipeline.partitions) * pipeline.ordersPerSecondPerPartition;
-  const successShare =
-    sale.peakOrdersPerSecond > 0 ? sale.expectedOrdersPerSecond / sale.peakOrdersPerSecond : 0;
-  let backlog = 0;
-  let peakBacklog = 0;
-  for (let t = 0; t <= sale.rampSeconds + sale.durationSeconds; t++) {
-    backlog = Math.max(0, backlog + demandAt(sale, t).orders * successShare - drain);
-    peakBacklog = Math.max(peakBacklog, backlog);
-  }
-  return {
-    peakBacklog: Math.round(peakBacklog),
-    longestWaitSeconds: drain > 0 ? Math.ceil(peakBacklog / drain) : Number.POSITIVE_INFINITY,
-  };
 }
