@@ -4,6 +4,7 @@ import {
   type Attempt,
   account,
   type Purchase,
+  pipelineAtRest,
   type RedisState,
   type ReplayOutcome,
   type StoredOrder,
@@ -43,7 +44,7 @@ function run(options: {
     initialStock,
     purchases: options.purchases,
     stored: options.stored,
-    redis: options.redis ?? { stock: initialStock - sold, keysInProgress: 0 },
+    redis: options.redis ?? { stock: initialStock - sold, keysInProgress: 0, acceptedOrderIds: [] },
     replays: options.replays ?? [],
     window,
   });
@@ -70,7 +71,7 @@ describe("fault accounting", () => {
         purchase(2, attempt(900, "503 dependency_unavailable"), attempt(1_000, "202", "o2")),
       ],
       stored: [row(1)],
-      redis: { stock: 8, keysInProgress: 0 },
+      redis: { stock: 8, keysInProgress: 0, acceptedOrderIds: [] },
     });
     assert.equal(result.lost, 1);
     assert.equal(result.strandedUnits, 0, "the lost order's unit is in flight, not stranded");
@@ -83,7 +84,7 @@ describe("fault accounting", () => {
       purchases: [accepted(1), accepted(2)],
       // o1 twice (two shards), and a second order for buyer 2's key (a retry after a Redis loss).
       stored: [row(1), row(1), row(2), row(2, "o2-again")],
-      redis: { stock: 6, keysInProgress: 0 },
+      redis: { stock: 6, keysInProgress: 0, acceptedOrderIds: [] },
     });
     assert.equal(result.duplicatedById, 1);
     assert.equal(result.duplicatedByKey, 2, "o1's second row shares its key too, and o2-again shares k2");
@@ -105,7 +106,7 @@ describe("fault accounting", () => {
       purchases,
       stored: [row(1), row(2), row(3), row(4, "o4", "rejected")],
       initialStock: 3,
-      redis: { stock: 0, keysInProgress: 0 },
+      redis: { stock: 0, keysInProgress: 0, acceptedOrderIds: [] },
     });
     assert.equal(rejectedByMysql.oversoldUnits, 0);
     assert.equal(rejectedByMysql.rejected, 1);
@@ -121,18 +122,31 @@ describe("fault accounting", () => {
       ],
       stored: [row(1)],
       // 10 units: 1 sold, 7 left in Redis: 2 are held by reservations that no order accounts for.
-      redis: { stock: 7, keysInProgress: 1 },
+      redis: { stock: 7, keysInProgress: 1, acceptedOrderIds: [] },
     });
     assert.equal(result.strandedKeys, 1);
     assert.equal(result.strandedUnits, 2);
     assert.deepEqual(result.failures, ["1 keys stuck in progress", "2 units held without an order"]);
   });
 
+  it("names the orders Redis holds as accepted that MySQL never stored", () => {
+    const result = run({
+      // Buyer 2 never heard back; the sweeper re-published its order and accepted the key.
+      purchases: [accepted(1), purchase(2, attempt(12_000, "ECONNRESET"))],
+      stored: [row(1)],
+      redis: { stock: 8, keysInProgress: 0, acceptedOrderIds: ["o1", "o2"] },
+    });
+    assert.equal(result.phantom, 0);
+    assert.deepEqual(result.failures, [
+      "1 units held without an order (Redis marks 1 orders accepted that were never stored: o2)",
+    ]);
+  });
+
   it("leaves stranded units unknown when Redis has no stock counter", () => {
     const result = run({
       purchases: [accepted(1)],
       stored: [row(1)],
-      redis: { stock: undefined, keysInProgress: 0 },
+      redis: { stock: undefined, keysInProgress: 0, acceptedOrderIds: [] },
     });
     assert.equal(result.strandedUnits, undefined);
     assert.deepEqual(result.failures, []);
@@ -178,5 +192,27 @@ describe("fault accounting", () => {
     assert.equal(result.recoverySeconds, 1.005);
     assert.equal(result.acceptedDuringFault, 1);
     assert.deepEqual(result.errors, { "503 dependency_unavailable": 1, "409 sold_out": 1 });
+  });
+
+  describe("pipelineAtRest", () => {
+    const redis = (over: Partial<RedisState> = {}): RedisState => ({
+      stock: 0,
+      keysInProgress: 0,
+      acceptedOrderIds: ["o1"],
+      ...over,
+    });
+
+    it("is at rest once every told and every Redis-accepted order is stored and no key is in progress", () => {
+      assert.equal(pipelineAtRest(["o1"], [row(1)], redis()), true);
+    });
+
+    it("waits for an order Redis accepted but no client was told about (a sweeper re-publish)", () => {
+      assert.equal(pipelineAtRest(["o1"], [row(1)], redis({ acceptedOrderIds: ["o1", "o2"] })), false);
+    });
+
+    it("waits for a told order still on its way and for keys in progress", () => {
+      assert.equal(pipelineAtRest(["o1", "o3"], [row(1)], redis()), false);
+      assert.equal(pipelineAtRest(["o1"], [row(1)], redis({ keysInProgress: 1 })), false);
+    });
   });
 });

@@ -37,6 +37,11 @@ export interface RedisState {
   readonly stock: number | undefined;
   /** Idempotency records not in state `accepted`: what the app answers `request_in_progress` for. */
   readonly keysInProgress: number;
+  /**
+   * Order ids of the records in state `accepted`. Each must end up stored: the sweeper accepts an
+   * orphaned reservation once it has re-published it, before the worker has stored it.
+   */
+  readonly acceptedOrderIds: readonly string[];
 }
 
 /** Answers to re-sending an accepted purchase's request (a client that missed its 202 retries). */
@@ -144,6 +149,29 @@ export function recoverySeconds(purchases: readonly Purchase[], window: FaultWin
 
 const unanswered = (attempt: Attempt) => !/^\d{3}/.test(attempt.outcome);
 
+/** Orders Redis marks accepted that MySQL has not stored (yet, or ever). */
+function acceptedNotStored(redis: RedisState, storedIds: ReadonlySet<string>): string[] {
+  return redis.acceptedOrderIds.filter((id) => !storedIds.has(id));
+}
+
+/**
+ * Whether the pipeline has come to rest: every order a client was told about and every order Redis
+ * holds as accepted is stored, and no key is still in progress. Until then the books cannot balance
+ * (a unit the sweeper accepted a moment ago is held, its order still on its way to MySQL).
+ */
+export function pipelineAtRest(
+  toldOrderIds: readonly string[],
+  stored: readonly StoredOrder[],
+  redis: RedisState,
+): boolean {
+  const storedIds = new Set(stored.map((o) => o.orderId));
+  return (
+    redis.keysInProgress === 0 &&
+    toldOrderIds.every((id) => storedIds.has(id)) &&
+    acceptedNotStored(redis, storedIds).length === 0
+  );
+}
+
 export function account(input: {
   readonly initialStock: number;
   readonly purchases: readonly Purchase[];
@@ -182,6 +210,11 @@ export function account(input: {
     redis.stock === undefined
       ? undefined
       : Math.max(0, initialStock - redis.stock - soldUnits - inFlightUnits);
+  const unstored = acceptedNotStored(redis, storedIds);
+  const unstoredNote =
+    unstored.length > 0
+      ? ` (Redis marks ${unstored.length} orders accepted that were never stored: ${unstored.slice(0, 5).join(", ")})`
+      : "";
   const figures = {
     lost: lostPurchases.length,
     duplicatedById: extraRows(countBy(stored, (o) => o.orderId)),
@@ -198,7 +231,7 @@ export function account(input: {
     figures.duplicatedByKey > 0 ? `${figures.duplicatedByKey} duplicated by (user, key)` : "",
     figures.oversoldUnits > 0 ? `${figures.oversoldUnits} units oversold` : "",
     figures.strandedKeys > 0 ? `${figures.strandedKeys} keys stuck in progress` : "",
-    (strandedUnits ?? 0) > 0 ? `${strandedUnits} units held without an order` : "",
+    (strandedUnits ?? 0) > 0 ? `${strandedUnits} units held without an order${unstoredNote}` : "",
   ].filter(Boolean);
 
   return {

@@ -169,7 +169,7 @@ export class FaultRig {
   /**
    * The SKU's stock counter and idempotency records, in the app's Redis layout
    * (app/src/adapters/redis/stockLedger.ts): `fs:{sku}:stock`, `fs:{sku}:idem:<user>:<key>` with a
-   * `state` field. A record not `accepted` is what the app answers `request_in_progress` for.
+   * `state` and `orderId` field. A record not `accepted` is what the app answers `request_in_progress` for.
    */
   async redisState(sku: string): Promise<RedisState> {
     const redis = this.stack.redis;
@@ -182,9 +182,11 @@ export class FaultRig {
         keys.push(...found);
         cursor = next;
       } while (cursor !== "0");
+      const records = await this.records(keys);
       return {
         stock: stock === null ? undefined : Number(stock),
-        keysInProgress: await this.inProgress(keys),
+        keysInProgress: records.filter((r) => r.state !== "accepted").length,
+        acceptedOrderIds: records.flatMap((r) => (r.state === "accepted" && r.orderId ? [r.orderId] : [])),
       };
     });
   }
@@ -195,11 +197,19 @@ export class FaultRig {
   }
 
   private async inProgress(keys: readonly string[]): Promise<number> {
-    if (keys.length === 0) return 0;
+    return (await this.records(keys)).filter((r) => r.state !== "accepted").length;
+  }
+
+  /** The state and order id of each existing record: one round trip. */
+  private async records(keys: readonly string[]): Promise<{ state: string; orderId: string | null }[]> {
+    if (keys.length === 0) return [];
     const pipeline = this.stack.redis.pipeline();
-    for (const key of keys) pipeline.hget(key, "state");
-    const states = (await pipeline.exec()) ?? [];
-    return states.filter(([error, state]) => !error && state !== null && state !== "accepted").length;
+    for (const key of keys) pipeline.hmget(key, "state", "orderId");
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([error, reply]) => {
+      const [state, orderId] = (reply ?? []) as (string | null)[];
+      return !error && state ? [{ state, orderId: orderId ?? null }] : [];
+    });
   }
 
   /** Resumes a stalled process, then stops the app processes and the servers. */

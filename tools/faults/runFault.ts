@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { issueSessions, seedFlashSale } from "../../app/bench/fixtures";
-import { type Accounting, account, type Purchase } from "./accounting";
+import { type Accounting, account, type Purchase, pipelineAtRest } from "./accounting";
 import type { Fault } from "./faults";
 import { acceptedBefore, OrderLoad } from "./orderLoad";
 import type { FaultRig, UnplannedExit } from "./rig";
@@ -70,9 +70,8 @@ async function settle(rig: FaultRig, sku: string, purchases: readonly Purchase[]
   for (;;) {
     const stored = await rig.storedOrders(sku);
     const redis = await rig.redisState(sku);
-    const storedIds = new Set(stored.map((o) => o.orderId));
-    const done = accepted.every((id) => storedIds.has(id)) && redis.keysInProgress === 0;
-    if (done || Date.now() >= deadline) return { stored, redis, settleSeconds: seconds(started, Date.now()) };
+    if (pipelineAtRest(accepted, stored, redis) || Date.now() >= deadline)
+      return { stored, redis, settleSeconds: seconds(started, Date.now()) };
     await sleep(settlePollMs);
   }
 }
