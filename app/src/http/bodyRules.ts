@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import express, { type Request, type RequestHandler } from "express";
 import { InvalidInputError } from "../domain/errors";
 import { HttpError } from "./httpErrors";
 
@@ -6,15 +6,20 @@ import { HttpError } from "./httpErrors";
 export const maxBodyDepth = 32;
 
 /**
- * Every route that takes a body takes JSON: a body of any other type (or none declared) is 415,
- * never parsed as an empty object with default values. A request without a body passes.
+ * Every route that takes a body takes JSON, parsed here once for all of them: a body of any other
+ * type (or none declared) is 415, never parsed as an empty object with default values; a body
+ * nested deeper than `maxBodyDepth` is 400 before any validation walks it (building a message for a
+ * 4,500-deep body used to overflow the stack). A request without a body (every read) passes at the
+ * cost of two header lookups: one middleware, not three, on the path of a cached read.
  */
-export function requireJsonBodies(): RequestHandler {
-  return (req, _res, next) => {
-    const length = req.headers["content-length"];
-    const hasBody =
-      req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
-    if (hasBody && !req.is(["application/json", "application/*+json"])) {
+export function jsonBodies(limitBytes: number): RequestHandler {
+  const parse = express.json({ limit: limitBytes });
+  return (req, res, next) => {
+    if (!hasBody(req)) {
+      next();
+      return;
+    }
+    if (!req.is(["application/json", "application/*+json"])) {
       const type = req.headers["content-type"];
       throw new HttpError(
         415,
@@ -23,22 +28,21 @@ export function requireJsonBodies(): RequestHandler {
         "headers.content-type",
       );
     }
-    next();
+    parse(req, res, (error?: unknown) => {
+      if (error) next(error);
+      else if (depthExceeds(req.body, maxBodyDepth))
+        next(new InvalidInputError("body", `JSON nested deeper than ${maxBodyDepth} levels`));
+      else next();
+    });
   };
 }
 
-/**
- * Refuses a parsed body nested deeper than `maxBodyDepth` before any validation walks it (building
- * a message for a 4,500-deep body used to overflow the stack). Iterative, so the check itself cannot.
- */
-export function limitBodyDepth(): RequestHandler {
-  return (req, _res, next) => {
-    if (depthExceeds(req.body, maxBodyDepth))
-      throw new InvalidInputError("body", `JSON nested deeper than ${maxBodyDepth} levels`);
-    next();
-  };
+function hasBody(req: Request): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
+/** Iterative, so the check itself cannot overflow the stack. */
 function depthExceeds(root: unknown, limit: number): boolean {
   const pending: [unknown, number][] = [[root, 0]];
   for (let next = pending.pop(); next; next = pending.pop()) {

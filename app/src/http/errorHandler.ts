@@ -10,8 +10,8 @@ import {
   UnauthorizedError,
 } from "../domain/errors";
 import type { Logger } from "../observability/logger";
-import { describeRequest } from "./accessLog";
 import { HttpError } from "./httpErrors";
+import { describeRequest } from "./observeRequests";
 
 /** Errors raised by Express's own body parser carry a status and a type. */
 interface BodyParserError {

@@ -116,6 +116,21 @@ export function operationScenarios(ctx: () => Context): void {
         headers: { "x-request-id": requestId },
       });
       assert.equal(home.headers["x-request-id"], requestId);
+      assert.equal(home.headers["content-type"], "application/json; charset=utf-8");
+      assert.ok(Array.isArray(home.body.items), "the home page lists items");
+      // The page is serialized and hashed once per cache refresh; a client holding it gets a 304.
+      const etag = String(home.headers.etag ?? "");
+      assert.match(etag, /^"[A-Za-z0-9_-]{27}"$/);
+      const revalidated = await call(c.apiUrl, "GET", "/v1/catalog/home", {
+        headers: { "if-none-match": etag },
+      });
+      assert.equal(revalidated.status, 304);
+      assert.deepEqual(revalidated.body, {}, "a 304 has no body");
+      const stale = await call(c.apiUrl, "GET", "/v1/catalog/home", {
+        headers: { "if-none-match": '"other"' },
+      });
+      assert.equal(stale.status, 200);
+      assert.deepEqual(stale.body, home.body);
       await eventually(
         "the request's log line",
         async () => c.api.lines.find((l) => l.includes(requestId) && l.includes('"msg":"request completed"')),
