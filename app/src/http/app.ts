@@ -37,6 +37,9 @@ const probePaths = new Set(["/healthz", "/readyz", "/metrics"]);
 export function createHttpApp(deps: HttpDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
+  // The one public, cacheable page (the catalog home) carries an ETag hashed once per cache refresh;
+  // the other answers are per user or per attempt, where Express's SHA-1 of every body buys nothing.
+  app.set("etag", false);
   app.use(observeRequests(deps.logger, deps.metrics, (url) => probePaths.has(url)));
   app.use(jsonBodies(deps.bodyLimitBytes));
 

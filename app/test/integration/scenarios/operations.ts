@@ -111,7 +111,9 @@ export function operationScenarios(ctx: () => Context): void {
       const requestId = `req-${randomUUID()}`;
       const sku = await c.seedSku(5, { listed: true });
       const token = await c.token(`obs${randomUUID().slice(0, 8)}`);
-      await c.placeOrder(token, sku, `obs-${randomUUID()}`);
+      const placed = await c.placeOrder(token, sku, `obs-${randomUUID()}`);
+      assert.equal(placed.status, 202);
+      assert.equal(placed.headers.etag, undefined, "a per-attempt answer is not hashed for an ETag");
       const home = await call(c.apiUrl, "GET", "/v1/catalog/home", {
         headers: { "x-request-id": requestId },
       });
