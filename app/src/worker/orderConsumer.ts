@@ -89,7 +89,7 @@ export class OrderConsumer {
     this.loop = this.run();
   }
 
-  /** Finishes the batch in hand, commits what is done, and leaves the group. */
+  /** Finishes the batches in hand, commits what is done, and leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
@@ -98,14 +98,29 @@ export class OrderConsumer {
     await this.stream?.close();
   }
 
+  /**
+   * Takes batches while fewer than `maxBatchesInFlight` are being written, so one batch's round
+   * trips (Redis, the catalog shard's claim, the user shards' commits) overlap the next one's.
+   * Batches may finish out of order: the tracker commits only past a contiguous run. On stop,
+   * every batch in hand is finished (and committed) before the loop returns.
+   */
   private async run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
+      if (inFlight.size >= this.settings.maxBatchesInFlight) {
+        await Promise.race(inFlight);
+        continue;
+      }
       const batch = await this.nextBatch();
       if (batch.length === 0) continue;
       const endTimer = this.metrics.batchDuration.startTimer();
-      await this.process(batch);
-      endTimer();
+      const written: Promise<void> = this.process(batch).finally(() => {
+        endTimer();
+        inFlight.delete(written);
+      });
+      inFlight.add(written);
     }
+    await Promise.all(inFlight);
   }
 
   private async nextBatch(): Promise<OrderMessage[]> {
@@ -139,6 +154,8 @@ export class OrderConsumer {
     if (parkedNow > 0) {
       this.retryAt = Date.now() + this.retryDelayMs;
       this.retryDelayMs = Math.min(maxRetryDelayMs, this.retryDelayMs * 2);
+      // The loop may already be waiting for the next batch with a wait set before this park.
+      this.wake?.();
     } else {
       this.retryDelayMs = 250;
     }

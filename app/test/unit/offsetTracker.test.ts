@@ -15,6 +15,33 @@ describe("OffsetTracker", () => {
     assert.equal(tracker.tracked, 1);
   });
 
+  it("commits only what every earlier batch finished when batches in flight finish out of order", () => {
+    const tracker = new OffsetTracker<string>();
+    // Three batches of one fetch, each spanning both partitions: [p0@0, p1@0], [p0@1, p1@1], [p0@2, p1@2].
+    for (const offset of [0n, 1n, 2n])
+      for (const partition of [0, 1]) tracker.track(partition, offset, `p${partition}@${offset}`);
+    const finish = (offset: bigint, partitions = [0, 1]) => {
+      for (const partition of partitions) tracker.markDone(partition, offset);
+    };
+    finish(2n);
+    assert.deepEqual(
+      tracker.takeCommittable(),
+      [],
+      "the last batch finished first: nothing before it is stored",
+    );
+    finish(1n, [1]); // batch 2's order on partition 0 is parked
+    assert.deepEqual(tracker.takeCommittable(), [], "batch 1 is still being written");
+    finish(0n);
+    assert.deepEqual(
+      tracker.takeCommittable(),
+      ["p0@0", "p1@2"],
+      "p0@1 (parked in batch 2) holds partition 0 only",
+    );
+    finish(1n, [0]);
+    assert.deepEqual(tracker.takeCommittable(), ["p0@2"]);
+    assert.equal(tracker.tracked, 0);
+  });
+
   it("keeps partitions independent: a parked message holds back only its own partition", () => {
     const tracker = new OffsetTracker<string>();
     tracker.track(0, 5n, "p0@5");

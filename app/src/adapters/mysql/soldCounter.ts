@@ -132,11 +132,17 @@ export class MysqlSoldCounter implements SoldCounter {
       );
     let [counters] = await lock();
     if (counters.length < skus.length) {
-      // A SKU's first decision creates its counter. Only then: a duplicate-key INSERT IGNORE takes
-      // a shared lock, and two workers upgrading theirs to FOR UPDATE would deadlock every batch.
+      // A SKU's first decision creates its counter. Only then, and not with INSERT IGNORE: its
+      // duplicate-key check takes a shared lock, and two batches (of one worker or of two) that
+      // waited on the creator would both upgrade theirs to FOR UPDATE and deadlock. ON DUPLICATE
+      // KEY UPDATE takes the exclusive lock at once (MySQL manual, "Locks Set by Different SQL
+      // Statements in InnoDB"), so they queue instead.
       const known = new Set(counters.map((row) => row.sku as string));
       const missing = skus.filter((sku) => !known.has(sku)).map((sku) => [sku, 0]);
-      await connection.query("INSERT IGNORE INTO sku_sales (sku, sold) VALUES ?", [missing]);
+      await connection.query(
+        "INSERT INTO sku_sales (sku, sold) VALUES ? ON DUPLICATE KEY UPDATE sold = sold",
+        [missing],
+      );
       [counters] = await lock();
     }
     const [items] = await connection.query<RowDataPacket[]>(
