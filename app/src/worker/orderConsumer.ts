@@ -19,6 +19,8 @@ export class OrderConsumer {
   private readonly queue: OrderMessage[] = [];
   private readonly parked: OrderMessage[] = [];
   private readonly tracker = new OffsetTracker<OrderMessage>();
+  /** Orders of the batches being written: they count against the in-memory bound with the queue. */
+  private ordersInFlight = 0;
   private retryDelayMs = 250;
   private retryAt = 0;
   private stopping = false;
@@ -114,9 +116,12 @@ export class OrderConsumer {
       const batch = await this.nextBatch();
       if (batch.length === 0) continue;
       const endTimer = this.metrics.batchDuration.startTimer();
+      this.ordersInFlight += batch.length;
       const written: Promise<void> = this.process(batch).finally(() => {
         endTimer();
+        this.ordersInFlight -= batch.length;
         inFlight.delete(written);
+        this.applyBackpressure();
       });
       inFlight.add(written);
     }
@@ -160,7 +165,6 @@ export class OrderConsumer {
       this.retryDelayMs = 250;
     }
     this.metrics.ordersParked.set(this.parked.length);
-    this.applyBackpressure();
     this.commit();
   }
 
@@ -195,8 +199,11 @@ export class OrderConsumer {
 
   private applyBackpressure(): void {
     if (!this.stream) return;
+    // At most four batches in hand, queued or being written: what a worker that stalls past its
+    // session re-fetches and writes again after the rejoin is bounded by it.
     const full =
-      this.queue.length >= this.settings.batchSize * 4 || this.parked.length >= this.settings.maxParkedOrders;
+      this.queue.length + this.ordersInFlight >= this.settings.batchSize * 4 ||
+      this.parked.length >= this.settings.maxParkedOrders;
     if (full && !this.stream.isPaused()) this.stream.pause();
     else if (!full && this.stream.isPaused() && !this.stopping) this.stream.resume();
   }
