@@ -19,8 +19,6 @@ export class OrderConsumer {
   private readonly queue: OrderMessage[] = [];
   private readonly parked: OrderMessage[] = [];
   private readonly tracker = new OffsetTracker<OrderMessage>();
-  /** Orders of the batches being written: they count against the in-memory bound with the queue. */
-  private ordersInFlight = 0;
   private retryDelayMs = 250;
   private retryAt = 0;
   private stopping = false;
@@ -48,6 +46,12 @@ export class OrderConsumer {
       maxWaitTime: 500,
     });
     this.stream.on("data", (message: OrderMessage) => {
+      // A re-fetch after a rejoin of a message still in hand (queued, being written, or stored
+      // behind one that is not): that copy's processing stores and commits it, skip this one.
+      if (this.tracker.holds(message.partition, message.offset)) {
+        this.metrics.ordersRedelivered.labels("offset").inc();
+        return;
+      }
       this.tracker.track(message.partition, message.offset, message);
       // A worker that stalled past its session rejoins and is handed its partitions from the last
       // commit its stale generation could make: skip what it already stored, commit it again.
@@ -116,10 +120,8 @@ export class OrderConsumer {
       const batch = await this.nextBatch();
       if (batch.length === 0) continue;
       const endTimer = this.metrics.batchDuration.startTimer();
-      this.ordersInFlight += batch.length;
       const written: Promise<void> = this.process(batch).finally(() => {
         endTimer();
-        this.ordersInFlight -= batch.length;
         inFlight.delete(written);
         this.applyBackpressure();
       });
@@ -199,11 +201,10 @@ export class OrderConsumer {
 
   private applyBackpressure(): void {
     if (!this.stream) return;
-    // At most four batches in hand, queued or being written: what a worker that stalls past its
-    // session re-fetches and writes again after the rejoin is bounded by it.
+    // Four batches queued behind the ones being written: counting those too starved the batches
+    // in flight at batch 50 (2,459–2,642 against 4,449–5,014 orders/s).
     const full =
-      this.queue.length + this.ordersInFlight >= this.settings.batchSize * 4 ||
-      this.parked.length >= this.settings.maxParkedOrders;
+      this.queue.length >= this.settings.batchSize * 4 || this.parked.length >= this.settings.maxParkedOrders;
     if (full && !this.stream.isPaused()) this.stream.pause();
     else if (!full && this.stream.isPaused() && !this.stopping) this.stream.resume();
   }

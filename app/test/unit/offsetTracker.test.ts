@@ -68,6 +68,23 @@ describe("OffsetTracker", () => {
     assert.equal(tracker.tracked, 0);
   });
 
+  it("knows which offsets it holds, finished or not, so a re-fetch of one still in hand can be skipped", () => {
+    const tracker = new OffsetTracker<string>();
+    for (const offset of [4n, 5n, 6n]) tracker.track(0, offset, `p0@${offset}`);
+    tracker.markDone(0, 6n);
+    assert.equal(tracker.holds(0, 5n), true, "5 is queued or being written");
+    assert.equal(tracker.holds(0, 6n), true, "6 is stored behind 4 and 5");
+    assert.equal(tracker.holds(0, 7n), false, "the next message");
+    assert.equal(tracker.holds(0, 3n), false, "before what this process fetched");
+    assert.equal(tracker.holds(1, 5n), false, "another partition");
+    // A rejoin re-fetches from an older commit: finished offsets are tracked again behind those in hand.
+    tracker.track(0, 2n, "p0@2 again");
+    tracker.markDone(0, 2n);
+    assert.equal(tracker.holds(0, 5n), true, "5 is still in hand behind the re-fetched 2");
+    tracker.retain(new Set([1]));
+    assert.equal(tracker.holds(0, 5n), false, "a revoked partition's messages are its new owner's");
+  });
+
   it("marks each copy of an offset fetched twice (a rejoin re-fetch) by its own processing", () => {
     const tracker = new OffsetTracker<string>();
     tracker.track(0, 8n, "first copy");
