@@ -31,17 +31,23 @@ export class OffsetTracker<M> {
     if (entry) entry.done = true;
   }
 
-  /** Per partition, the last message of the finished prefix (commit it), which is then forgotten. */
+  /** Per partition, the highest message of the finished prefix (commit it); the prefix is then forgotten. */
   takeCommittable(): M[] {
     const committable: M[] = [];
     for (const [partition, entries] of this.partitions) {
       let finished = 0;
-      while (finished < entries.length && entries[finished]?.done) finished++;
-      if (finished === 0) continue;
-      const last = entries[finished - 1] as Entry<M>;
-      committable.push(last.message);
-      if (last.offset > (this.finishedThrough.get(partition) ?? -1n))
-        this.finishedThrough.set(partition, last.offset);
+      // The highest offset of the run, not its last entry: after a rejoin, re-fetched finished
+      // offsets sit behind higher ones that were in hand, and committing the last would move the
+      // commit point back below orders already stored.
+      let highest: Entry<M> | undefined;
+      for (; finished < entries.length && entries[finished]?.done; finished++) {
+        const entry = entries[finished] as Entry<M>;
+        if (!highest || entry.offset >= highest.offset) highest = entry;
+      }
+      if (!highest) continue;
+      committable.push(highest.message);
+      if (highest.offset > (this.finishedThrough.get(partition) ?? -1n))
+        this.finishedThrough.set(partition, highest.offset);
       if (finished === entries.length) {
         this.partitions.delete(partition);
         this.highestTracked.delete(partition);

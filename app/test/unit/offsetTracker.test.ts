@@ -81,8 +81,13 @@ describe("OffsetTracker", () => {
     tracker.track(0, 2n, "p0@2 again");
     tracker.markDone(0, 2n);
     assert.equal(tracker.holds(0, 5n), true, "5 is still in hand behind the re-fetched 2");
+    tracker.markDone(0, 4n);
+    tracker.markDone(0, 5n);
+    assert.deepEqual(tracker.takeCommittable(), ["p0@6"], "the commit point moved back below 6");
+    tracker.track(0, 7n, "p0@7");
+    assert.equal(tracker.holds(0, 7n), true);
     tracker.retain(new Set([1]));
-    assert.equal(tracker.holds(0, 5n), false, "a revoked partition's messages are its new owner's");
+    assert.equal(tracker.holds(0, 7n), false, "a revoked partition's messages are its new owner's");
   });
 
   it("marks each copy of an offset fetched twice (a rejoin re-fetch) by its own processing", () => {

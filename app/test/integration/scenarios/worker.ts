@@ -182,7 +182,8 @@ export function workerScenarios(ctx: () => Context): void {
         c.worker = await c.startWorker({ worker: { batchSize: 1, maxBatchesInFlight: 8 } });
         restarted = true;
         await c.waitForStoredOrders(sku, orders.length, 60_000);
-        const twinsSkipped = await eventually(
+        // At least every second copy (more when an earlier test left stored orders uncommitted).
+        const noOpInserts = await eventually(
           "every second copy counted as a no-op insert",
           async () => {
             const value = await metricValue(c.worker.baseUrl, "crest_orders_redelivered_total", {
@@ -197,8 +198,7 @@ export function workerScenarios(ctx: () => Context): void {
         assert.deepEqual(new Set(stored.map((o) => o.orderId)), new Set(orders.map((o) => o.orderId)));
         assert.equal(stored.filter((o) => o.status === "accepted").length, 80, "stock of 80 units");
         assert.equal(await soldOfRecord(c, sku), 80, "a copy was counted twice by the sold counter");
-        t.diagnostic(`${twinsSkipped} second copies were no-op inserts`);
-        assert.equal(twinsSkipped, orders.length);
+        t.diagnostic(`${noOpInserts} no-op inserts for ${orders.length} second copies`);
       } finally {
         if (restarted) await c.worker.stop();
         c.worker = await c.startWorker();
