@@ -144,7 +144,7 @@ export function workerScenarios(ctx: () => Context): void {
       t.diagnostic(
         `${accepted.length} orders; after the stall ${skipped} re-fetched orders skipped in memory, ${rewritten} written again as no-ops`,
       );
-      // A re-fetch of what was in hand at the freeze (4 batches of 100 queued, 2 being written) is
+      // A re-fetch of what was in hand at the freeze (4 batches of 100 queued, 3 being written) is
       // skipped too (0 written again in the runs so far); should the rejoin first revoke the
       // partitions, what was being written may be written again. Before any skip, everything
       // re-fetched after the rejoin was (about 4,900 in one run).
