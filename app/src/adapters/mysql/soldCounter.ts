@@ -73,11 +73,8 @@ export class MysqlSoldCounter implements SoldCounter {
       const connection = await shard.writer.getConnection();
       try {
         await connection.beginTransaction();
-        const { skus, decided } = await this.readUnderLock(
-          connection,
-          orders,
-          await this.lockSkus(connection, orders),
-        );
+        const sold = await this.lockSkus(connection, orders);
+        const { skus, decided } = await this.readUnderLock(connection, orders, sold);
         const inserts: unknown[][] = [];
         const attempts = new Map<string, string>();
         for (const order of orders) {
