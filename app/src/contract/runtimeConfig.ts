@@ -104,6 +104,14 @@ export const serviceSettingsSchema = z
         consumerGroup: z.string().min(1).default("crest-order-writer"),
         batchSize: z.number().int().min(1).max(5_000).default(200),
         batchWaitMs: z.number().int().min(1).max(10_000).default(50),
+        /**
+         * Batches written at once: the next batch's Redis check, stock claim and shard inserts
+         * overlap the previous one's instead of waiting for its commits. Offsets are still
+         * committed only past a contiguous run of stored orders. Each batch in flight holds up to
+         * one connection per shard (pools of 10); the claims of one SKU take its lock in turn, so
+         * past 3 (measured: README, "Pipeline at batch 50") more only wait.
+         */
+        maxBatchesInFlight: z.number().int().min(1).max(8).default(3),
         /** Orders held in memory while their shard is down; past this the consumer pauses. */
         maxParkedOrders: z.number().int().min(1).max(1_000_000).default(10_000),
       })

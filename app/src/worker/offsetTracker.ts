@@ -13,12 +13,15 @@ export class OffsetTracker<M> {
   private readonly partitions = new Map<number, Entry<M>[]>();
   /** Per partition, the highest offset this process finished within a contiguous run. */
   private readonly finishedThrough = new Map<number, bigint>();
+  /** Per partition, at least the highest offset tracked now. */
+  private readonly highestTracked = new Map<number, bigint>();
 
   track(partition: number, offset: bigint, message: M): void {
     const entries = this.partitions.get(partition);
     const entry = { offset, done: false, message };
     if (entries) entries.push(entry);
     else this.partitions.set(partition, [entry]);
+    if (offset > (this.highestTracked.get(partition) ?? -1n)) this.highestTracked.set(partition, offset);
   }
 
   markDone(partition: number, offset: bigint): void {
@@ -28,19 +31,27 @@ export class OffsetTracker<M> {
     if (entry) entry.done = true;
   }
 
-  /** Per partition, the last message of the finished prefix (commit it), which is then forgotten. */
+  /** Per partition, the highest message of the finished prefix (commit it); the prefix is then forgotten. */
   takeCommittable(): M[] {
     const committable: M[] = [];
     for (const [partition, entries] of this.partitions) {
       let finished = 0;
-      while (finished < entries.length && entries[finished]?.done) finished++;
-      if (finished === 0) continue;
-      const last = entries[finished - 1] as Entry<M>;
-      committable.push(last.message);
-      if (last.offset > (this.finishedThrough.get(partition) ?? -1n))
-        this.finishedThrough.set(partition, last.offset);
-      if (finished === entries.length) this.partitions.delete(partition);
-      else entries.splice(0, finished);
+      // The highest offset of the run, not its last entry: after a rejoin, re-fetched finished
+      // offsets sit behind higher ones that were in hand, and committing the last would move the
+      // commit point back below orders already stored.
+      let highest: Entry<M> | undefined;
+      for (; finished < entries.length && entries[finished]?.done; finished++) {
+        const entry = entries[finished] as Entry<M>;
+        if (!highest || entry.offset >= highest.offset) highest = entry;
+      }
+      if (!highest) continue;
+      committable.push(highest.message);
+      if (highest.offset > (this.finishedThrough.get(partition) ?? -1n))
+        this.finishedThrough.set(partition, highest.offset);
+      if (finished === entries.length) {
+        this.partitions.delete(partition);
+        this.highestTracked.delete(partition);
+      } else entries.splice(0, finished);
     }
     return committable;
   }
@@ -54,10 +65,25 @@ export class OffsetTracker<M> {
     return offset <= (this.finishedThrough.get(partition) ?? -1n);
   }
 
+  /**
+   * True when a copy of the message at this offset is tracked (in hand, or finished behind one that
+   * is not): a re-fetch after a rejoin, which that copy's processing covers.
+   */
+  holds(partition: number, offset: bigint): boolean {
+    const entries = this.partitions.get(partition);
+    // The common case, the partition's next message, costs one comparison. (Entries are not always
+    // in offset order: a rejoin appends re-fetched finished offsets behind those in hand.)
+    if (!entries || offset > (this.highestTracked.get(partition) ?? -1n)) return false;
+    return entries.some((e) => e.offset === offset);
+  }
+
   /** Forgets every partition outside `owned` (revoked by a rebalance: its new owner commits it). */
   retain(owned: ReadonlySet<number>): void {
-    for (const partition of this.partitions.keys())
-      if (!owned.has(partition)) this.partitions.delete(partition);
+    for (const partition of this.partitions.keys()) {
+      if (owned.has(partition)) continue;
+      this.partitions.delete(partition);
+      this.highestTracked.delete(partition);
+    }
   }
 
   get tracked(): number {

@@ -46,6 +46,12 @@ export class OrderConsumer {
       maxWaitTime: 500,
     });
     this.stream.on("data", (message: OrderMessage) => {
+      // A re-fetch after a rejoin of a message still in hand (queued, being written, or stored
+      // behind one that is not): that copy's processing stores and commits it, skip this one.
+      if (this.tracker.holds(message.partition, message.offset)) {
+        this.metrics.ordersRedelivered.labels("offset").inc();
+        return;
+      }
       this.tracker.track(message.partition, message.offset, message);
       // A worker that stalled past its session rejoins and is handed its partitions from the last
       // commit its stale generation could make: skip what it already stored, commit it again.
@@ -89,7 +95,7 @@ export class OrderConsumer {
     this.loop = this.run();
   }
 
-  /** Finishes the batch in hand, commits what is done, and leaves the group. */
+  /** Finishes the batches in hand, commits what is done, and leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
@@ -98,14 +104,30 @@ export class OrderConsumer {
     await this.stream?.close();
   }
 
+  /**
+   * Takes batches while fewer than `maxBatchesInFlight` are being written, so one batch's round
+   * trips (Redis, the catalog shard's claim, the user shards' commits) overlap the next one's.
+   * Batches may finish out of order: the tracker commits only past a contiguous run. On stop,
+   * every batch in hand is finished (and committed) before the loop returns.
+   */
   private async run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
+      if (inFlight.size >= this.settings.maxBatchesInFlight) {
+        await Promise.race(inFlight);
+        continue;
+      }
       const batch = await this.nextBatch();
       if (batch.length === 0) continue;
       const endTimer = this.metrics.batchDuration.startTimer();
-      await this.process(batch);
-      endTimer();
+      const written: Promise<void> = this.process(batch).finally(() => {
+        endTimer();
+        inFlight.delete(written);
+        this.applyBackpressure();
+      });
+      inFlight.add(written);
     }
+    await Promise.all(inFlight);
   }
 
   private async nextBatch(): Promise<OrderMessage[]> {
@@ -139,11 +161,12 @@ export class OrderConsumer {
     if (parkedNow > 0) {
       this.retryAt = Date.now() + this.retryDelayMs;
       this.retryDelayMs = Math.min(maxRetryDelayMs, this.retryDelayMs * 2);
+      // The loop may already be waiting for the next batch with a wait set before this park.
+      this.wake?.();
     } else {
       this.retryDelayMs = 250;
     }
     this.metrics.ordersParked.set(this.parked.length);
-    this.applyBackpressure();
     this.commit();
   }
 
@@ -178,6 +201,8 @@ export class OrderConsumer {
 
   private applyBackpressure(): void {
     if (!this.stream) return;
+    // Four batches queued behind the ones being written: counting those too starved the batches
+    // in flight at batch 50 (2,459–2,642 against 4,449–5,014 orders/s).
     const full =
       this.queue.length >= this.settings.batchSize * 4 || this.parked.length >= this.settings.maxParkedOrders;
     if (full && !this.stream.isPaused()) this.stream.pause();

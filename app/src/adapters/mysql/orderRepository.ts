@@ -32,17 +32,21 @@ export class MysqlOrderRepository implements OrderRepository {
     await this.schema.ensure(shard);
     // INSERT IGNORE on the primary key makes a redelivered batch a no-op for orders already stored;
     // the unique (user_id, idempotency_key) refuses a second order for one key whatever Redis said.
-    const rows = orders.map((o) => [
-      o.orderId,
-      o.userId,
-      o.sku,
-      o.quantity,
-      o.unitPriceCents,
-      o.idempotencyKey,
-      toMysqlTime(o.acceptedAt),
-      o.status,
-      o.rejectReason ?? null,
-    ]);
+    // Rows go in order id order: two batches in flight that share orders (a re-publish) then take
+    // their row locks in the same order and wait for each other instead of deadlocking.
+    const rows = [...orders]
+      .sort(byOrderId)
+      .map((o) => [
+        o.orderId,
+        o.userId,
+        o.sku,
+        o.quantity,
+        o.unitPriceCents,
+        o.idempotencyKey,
+        toMysqlTime(o.acceptedAt),
+        o.status,
+        o.rejectReason ?? null,
+      ]);
     const [result] = await shard.guard.run(() =>
       shard.writer.query<ResultSetHeader>(
         "INSERT IGNORE INTO orders (order_id, user_id, sku, quantity, unit_price_cents, idempotency_key, accepted_at, status, reject_reason) VALUES ?",
@@ -88,3 +92,7 @@ export class MysqlOrderRepository implements OrderRepository {
 /** ISO-8601 UTC → MySQL DATETIME(3) (the pools use timezone "Z"). */
 const toMysqlTime = (iso: string) => iso.replace("T", " ").replace("Z", "");
 const fromMysqlTime = (value: string) => `${value.replace(" ", "T")}Z`;
+
+function byOrderId(a: StoredOrder, b: StoredOrder): number {
+  return a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
+}

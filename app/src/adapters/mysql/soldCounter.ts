@@ -1,8 +1,16 @@
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
-import type { AcceptedOrder } from "../../domain/model";
+import type { AcceptedOrder, RejectReason } from "../../domain/model";
 import type { SoldCounter, StockClaim } from "../../domain/ports";
 import type { SchemaMigrator } from "./schema";
 import type { ShardPools } from "./shardPools";
+
+interface PriorClaim {
+  readonly sku: string;
+  readonly quantity: number;
+  /** acceptedAt of the attempt that was decided. */
+  readonly attemptAt: string;
+  readonly claim: StockClaim;
+}
 
 interface SkuState {
   stock: number;
@@ -65,8 +73,8 @@ export class MysqlSoldCounter implements SoldCounter {
       const connection = await shard.writer.getConnection();
       try {
         await connection.beginTransaction();
-        const skus = await this.lockSkus(connection, orders);
-        const decided = await this.priorClaims(connection, orders);
+        const sold = await this.lockSkus(connection, orders);
+        const { skus, decided } = await this.readUnderLock(connection, orders, sold);
         const inserts: unknown[][] = [];
         const attempts = new Map<string, string>();
         for (const order of orders) {
@@ -119,12 +127,12 @@ export class MysqlSoldCounter implements SoldCounter {
     });
   }
 
+  /** Locks the batch's SKU counters (creating missing ones) and returns units sold per SKU. */
   private async lockSkus(
     connection: PoolConnection,
     orders: readonly AcceptedOrder[],
-  ): Promise<Map<string, SkuState>> {
+  ): Promise<Map<string, number>> {
     const skus = [...new Set(orders.map((o) => o.sku))].sort();
-    const users = [...new Set(orders.map((o) => o.userId))];
     const lock = () =>
       connection.query<RowDataPacket[]>(
         "SELECT sku, sold FROM sku_sales WHERE sku IN (?) ORDER BY sku FOR UPDATE",
@@ -132,66 +140,80 @@ export class MysqlSoldCounter implements SoldCounter {
       );
     let [counters] = await lock();
     if (counters.length < skus.length) {
-      // A SKU's first decision creates its counter. Only then: a duplicate-key INSERT IGNORE takes
-      // a shared lock, and two workers upgrading theirs to FOR UPDATE would deadlock every batch.
+      // A SKU's first decision creates its counter. Only then, and not with INSERT IGNORE: its
+      // duplicate-key check takes a shared lock, and two batches (of one worker or of two) that
+      // waited on the creator would both upgrade theirs to FOR UPDATE and deadlock. ON DUPLICATE
+      // KEY UPDATE takes the exclusive lock at once (MySQL manual, "Locks Set by Different SQL
+      // Statements in InnoDB"), so they queue instead.
       const known = new Set(counters.map((row) => row.sku as string));
       const missing = skus.filter((sku) => !known.has(sku)).map((sku) => [sku, 0]);
-      await connection.query("INSERT IGNORE INTO sku_sales (sku, sold) VALUES ?", [missing]);
+      await connection.query(
+        "INSERT INTO sku_sales (sku, sold) VALUES ? ON DUPLICATE KEY UPDATE sold = sold",
+        [missing],
+      );
       [counters] = await lock();
     }
-    const [items] = await connection.query<RowDataPacket[]>(
-      "SELECT sku, flash_sale_stock, per_user_limit FROM catalog_items WHERE sku IN (?)",
-      [skus],
+    return new Map(counters.map((row) => [row.sku as string, Number(row.sold)]));
+  }
+
+  /**
+   * Everything the decisions need, read in one round trip while the counters are locked (the
+   * lock's holder pays each round trip once per batch in flight): the SKUs' stock and limits,
+   * the units each buyer holds, and the claims already made for these order ids. It is the
+   * transaction's first consistent read, so its snapshot is taken under the lock and sees every
+   * claim committed by the lock's previous holder.
+   */
+  private async readUnderLock(
+    connection: PoolConnection,
+    orders: readonly AcceptedOrder[],
+    sold: ReadonlyMap<string, number>,
+  ): Promise<{ skus: Map<string, SkuState>; decided: Map<string, PriorClaim> }> {
+    const skuList = [...sold.keys()];
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT 'stock' AS kind, sku, NULL AS user_id, NULL AS order_id, flash_sale_stock AS units,
+              per_user_limit AS unit_limit, NULL AS attempt_at, NULL AS status, NULL AS reject_reason
+         FROM catalog_items WHERE sku IN (?)
+       UNION ALL
+       SELECT 'held', sku, user_id, NULL, SUM(quantity), NULL, NULL, NULL, NULL
+         FROM stock_claims WHERE sku IN (?) AND user_id IN (?) AND status = 'accepted' GROUP BY sku, user_id
+       UNION ALL
+       SELECT 'claim', sku, NULL, order_id, quantity, NULL, attempt_at, status, reject_reason
+         FROM stock_claims WHERE order_id IN (?)`,
+      [skuList, skuList, [...new Set(orders.map((o) => o.userId))], orders.map((o) => o.orderId)],
     );
-    const [holdings] = await connection.query<RowDataPacket[]>(
-      `SELECT sku, user_id, SUM(quantity) AS units FROM stock_claims
-       WHERE sku IN (?) AND user_id IN (?) AND status = 'accepted' GROUP BY sku, user_id`,
-      [skus, users],
-    );
-    const states = new Map<string, SkuState>();
-    for (const row of counters) {
-      states.set(row.sku as string, {
+    const skus = new Map<string, SkuState>();
+    for (const [sku, units] of sold) {
+      skus.set(sku, {
         stock: 0,
-        sold: Number(row.sold),
-        soldBefore: Number(row.sold),
+        sold: units,
+        soldBefore: units,
         limit: this.defaultPerUserLimit,
         bought: new Map(),
         inCatalog: false,
       });
     }
-    for (const row of items) {
-      const state = states.get(row.sku as string);
-      if (!state) continue;
-      state.stock = Number(row.flash_sale_stock);
-      state.inCatalog = true;
-      if (row.per_user_limit !== null) state.limit = Number(row.per_user_limit);
-    }
-    for (const row of holdings) states.get(row.sku as string)?.bought.set(row.user_id, Number(row.units));
-    return states;
-  }
-
-  private async priorClaims(
-    connection: PoolConnection,
-    orders: readonly AcceptedOrder[],
-  ): Promise<Map<string, { sku: string; quantity: number; attemptAt: string; claim: StockClaim }>> {
-    const [rows] = await connection.query<RowDataPacket[]>(
-      "SELECT order_id, sku, quantity, attempt_at, status, reject_reason FROM stock_claims WHERE order_id IN (?)",
-      [orders.map((o) => o.orderId)],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.order_id as string,
-        {
+    const decided = new Map<string, PriorClaim>();
+    for (const row of rows) {
+      const state = skus.get(row.sku as string);
+      if (row.kind === "stock" && state) {
+        state.stock = Number(row.units);
+        state.inCatalog = true;
+        if (row.unit_limit !== null) state.limit = Number(row.unit_limit);
+      } else if (row.kind === "held") {
+        state?.bought.set(row.user_id as string, Number(row.units));
+      } else if (row.kind === "claim") {
+        decided.set(row.order_id as string, {
           sku: row.sku as string,
-          quantity: Number(row.quantity),
+          quantity: Number(row.units),
           attemptAt: row.attempt_at as string,
           claim:
             row.status === "accepted"
-              ? { status: "accepted" as const }
-              : { status: "rejected" as const, reason: row.reject_reason },
-        },
-      ]),
-    );
+              ? { status: "accepted" }
+              : { status: "rejected", reason: row.reject_reason as RejectReason },
+        });
+      }
+    }
+    return { skus, decided };
   }
 }
 

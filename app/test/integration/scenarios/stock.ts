@@ -34,7 +34,7 @@ const statusCounts = (replies: readonly Reply[]) => {
   return counts;
 };
 
-async function soldOfRecord(c: Context, sku: string): Promise<number> {
+export async function soldOfRecord(c: Context, sku: string): Promise<number> {
   const [rows] = await (c.stack.shards[0] as NonNullable<Context["stack"]["shards"][0]>).query<
     RowDataPacket[]
   >("SELECT sold FROM sku_sales WHERE sku = ?", [sku]);
