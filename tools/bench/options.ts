@@ -9,7 +9,7 @@ export type Phase = (typeof phases)[number];
 export const usage = `usage: npm run bench -- [options]
   --only <list>              phases to run, comma-separated: ${phases.join(",")} (default: all)
   --duration <s>             seconds each server is measured per HTTP comparison, in two halves (default 10)
-  --warmup <s>               seconds of warm-up before each HTTP run (default 2)
+  --warmup <s>               seconds each server is driven before an HTTP phase is measured (default 30)
   --read-connections <list>  connection counts of the cached read (default 50,200)
   --order-connections <n>    connections of the order placement (default 50)
   --order-users <n>          distinct users placing orders (default 5000)
@@ -38,7 +38,7 @@ function readArgs(argv: string[]) {
   return parseFlags(argv, {
     only: { type: "string", default: phases.join(",") },
     duration: { type: "string", default: "10" },
-    warmup: { type: "string", default: "2" },
+    warmup: { type: "string", default: "30" },
     "read-connections": { type: "string", default: "50,200" },
     "order-connections": { type: "string", default: "50" },
     "order-users": { type: "string", default: "5000" },
