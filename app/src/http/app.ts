@@ -28,6 +28,8 @@ export interface HttpDependencies {
   readonly lifecycle: Lifecycle;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Where completed requests' lines go (buffered: createAccessLogger). */
+  readonly accessLogger: Logger;
   readonly bodyLimitBytes: number;
   readonly maxQuantity: number;
 }
@@ -40,7 +42,7 @@ export function createHttpApp(deps: HttpDependencies): Express {
   // The one public, cacheable page (the catalog home) carries an ETag hashed once per cache refresh;
   // the other answers are per user or per attempt, where Express's SHA-1 of every body buys nothing.
   app.set("etag", false);
-  app.use(observeRequests(deps.logger, deps.metrics, (url) => probePaths.has(url)));
+  app.use(observeRequests(deps.logger, deps.accessLogger, deps.metrics, (url) => probePaths.has(url)));
   app.use(jsonBodies(deps.bodyLimitBytes));
 
   // Each router is a stop on every request's way through: the hot paths (catalog, orders) first.

@@ -23,17 +23,19 @@ const givenId = /^[A-Za-z0-9._-]{1,128}$/;
  * for 4xx), "request errored" (error, 5xx) or "request aborted" (warn, the client went away first),
  * with `req` { id, method, url }, `res` { statusCode } and `responseTime` in ms: what pino-http
  * wrote, for less CPU per request (`npm run bench`, cached read): pino-http builds a child logger
- * per request and listens for three events. Probe paths get an id but no line.
+ * per request and listens for three events. Probe paths get an id but no line. Completed requests
+ * go to `accessLogger` (buffered, see createAccessLogger); 5xx and aborted ones to `logger` at once.
  */
 export function observeRequests(
   logger: Logger,
+  accessLogger: Logger,
   metrics: Metrics,
   ignore: (url: string) => boolean,
 ): RequestHandler {
   // The line holds only the request line and the status, never a header or a body: the logger's
   // redaction (a walk of every top-level field for its `*.token`-style paths) would only double
   // the cost of each line.
-  const accessLogger = logger.child({}, { redact: { paths: [] } });
+  const problems = logger.child({}, { redact: { paths: [] } });
   const latency = new LatencyByRoute(metrics);
   return (req, res, next) => {
     const header = req.headers["x-request-id"];
@@ -54,8 +56,8 @@ export function observeRequests(
         res: { statusCode: res.statusCode },
         responseTime: Math.round(elapsedMs),
       };
-      if (!finished) accessLogger.warn(line, "request aborted");
-      else if (res.statusCode >= 500) accessLogger.error(line, "request errored");
+      if (!finished) problems.warn(line, "request aborted");
+      else if (res.statusCode >= 500) problems.error(line, "request errored");
       else if (res.statusCode >= 400) accessLogger.warn(line, "request completed");
       else accessLogger.info(line, "request completed");
     });

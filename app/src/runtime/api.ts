@@ -13,7 +13,7 @@ import { DailySignIn } from "../domain/signIn";
 import { TieredCache } from "../domain/tieredCache";
 import { createHttpApp } from "../http/app";
 import type { Lifecycle } from "../http/routes/health";
-import type { Logger } from "../observability/logger";
+import { createAccessLogger, type Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import type { ApiCredentials } from "./credentials";
 import type { SharedDependencies } from "./dependencies";
@@ -66,6 +66,7 @@ export async function serveApi(
     lifecycle,
     metrics,
     logger,
+    accessLogger: createAccessLogger(logger),
     bodyLimitBytes: settings.bodyLimitBytes,
     maxQuantity: settings.orders.maxQuantity,
   });
