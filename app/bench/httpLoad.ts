@@ -149,6 +149,8 @@ function combine(runs: readonly RawRun[], connections: number): LoadFigures {
 export interface Comparison {
   readonly app: LoadFigures;
   readonly bare: LoadFigures;
+  /** The app during its warm-up: what a pod costs in its first seconds under this load (absent in older runs). */
+  readonly appWarmUp?: LoadFigures;
   /** app rps / bare rps. */
   readonly rpsRatio: number;
 }
@@ -189,7 +191,7 @@ export async function compareWithBaseline(
   const run = (server: "app" | "bare", durationSeconds: number) =>
     runOnce({ ...spec, ...targets[server], title: server, durationSeconds });
   progress(`warming up app and bare (${timing.warmUpSeconds} s each)`);
-  await run("app", timing.warmUpSeconds);
+  const appWarmUp = combine([await run("app", timing.warmUpSeconds)], spec.connections);
   await run("bare", timing.warmUpSeconds);
   progress(`${spec.connections} connections: app, bare, bare, app, ${half} s each`);
   const app1 = await run("app", half);
@@ -198,7 +200,8 @@ export async function compareWithBaseline(
   const app2 = await run("app", half);
   const app = combine([app1, app2], spec.connections);
   const bare = combine([bare1, bare2], spec.connections);
+  progress(describe("app warm-up", appWarmUp));
   progress(describe("app", app));
   progress(describe("bare", bare));
-  return { app, bare, rpsRatio: app.requestsPerSecond / bare.requestsPerSecond };
+  return { app, bare, appWarmUp, rpsRatio: app.requestsPerSecond / bare.requestsPerSecond };
 }

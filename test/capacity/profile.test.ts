@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { Comparison } from "../../app/bench/httpLoad";
 import type { BenchDocument } from "../../tools/bench/results";
 import { capacityProfileOf, readCapacityProfile } from "../../tools/capacity/profile";
 
@@ -10,13 +11,14 @@ import { capacityProfileOf, readCapacityProfile } from "../../tools/capacity/pro
 const source = readCapacityProfile().source;
 const doc = JSON.parse(readFileSync(source, "utf8")) as BenchDocument;
 
-test("the profile is the bench run's API CPU time per request, scaled to each tier's CPU request", () => {
+test("the profile is the bench run's costliest API CPU time per request, scaled to each tier's CPU request", () => {
   const profile = capacityProfileOf(doc, source);
-  // The costlier of the runs at 50 and 200 connections.
-  const readUs = Math.max(
-    ...(doc.app?.cachedRead?.byConnections ?? []).map((r) => r.app.cpuUsPerRequest.api ?? 0),
-  );
-  const orderUs = doc.app?.orderPlacement?.app.cpuUsPerRequest.api ?? 0;
+  // The costliest of the runs at 50 and 200 connections and of their warm-ups (a cold pod's first seconds).
+  const apiUs = (c: Pick<Comparison, "app" | "appWarmUp">) =>
+    Math.max(c.app.cpuUsPerRequest.api ?? 0, c.appWarmUp?.cpuUsPerRequest.api ?? 0);
+  const readUs = Math.max(...(doc.app?.cachedRead?.byConnections ?? []).map(apiUs));
+  const orders = doc.app?.orderPlacement;
+  const orderUs = orders ? apiUs(orders) : 0;
   assert.equal(profile.cachedReadsPerCpuSecond, Math.floor(1e6 / readUs));
   assert.equal(profile.orderAttemptsPerCpuSecond, Math.floor(1e6 / orderUs));
   const prod = profile.apiPods.find((p) => p.tier === "prod");
@@ -32,6 +34,20 @@ test("the profile is the bench run's API CPU time per request, scaled to each ti
 
 test("the checked-in profile is the one the bench run derives", () => {
   assert.deepEqual(readCapacityProfile(), capacityProfileOf(doc, source));
+});
+
+test("a cold pod's warm-up costs count when they are the costlier", () => {
+  const orders = doc.app?.orderPlacement;
+  assert.ok(orders, "the profile's run has the order phase");
+  const warm = orders.app.cpuUsPerRequest.api ?? 0;
+  const cold = { ...orders.app, cpuUsPerRequest: { ...orders.app.cpuUsPerRequest, api: warm * 2 } };
+  const withColdStart = { ...doc, app: { ...doc.app, orderPlacement: { ...orders, appWarmUp: cold } } };
+  assert.equal(
+    capacityProfileOf(withColdStart, source).orderAttemptsPerCpuSecond,
+    Math.floor(1e6 / (warm * 2)),
+  );
+  const withoutWarmUp = { ...doc, app: { ...doc.app, orderPlacement: { ...orders, appWarmUp: undefined } } };
+  assert.equal(capacityProfileOf(withoutWarmUp, source).orderAttemptsPerCpuSecond, Math.floor(1e6 / warm));
 });
 
 test("a run without the app phases cannot make a profile", () => {

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import type { Comparison } from "../../app/bench/httpLoad";
 import { millicores } from "../../infra/workload/args";
 import { tierDefaults } from "../../stacks/config/tiers";
 import type { MachineInfo } from "../bench/machine";
@@ -17,8 +18,8 @@ export interface PodThroughput {
 
 /**
  * Per-pod throughput derived from one benchmark run: the API process's CPU time per request
- * (user + system, from /proc) turned into requests per CPU-second, then scaled to each tier's CPU
- * request. CPU time, not the run's requests per second, because on a shared machine the process
+ * (user + system, from /proc; the costlier of the warm-up and the measured runs) turned into
+ * requests per CPU-second, then scaled to each tier's CPU request. CPU time, not the run's requests per second, because on a shared machine the process
  * waits for the core while its CPU cost per request stays put.
  */
 export interface CapacityProfile {
@@ -44,19 +45,31 @@ const perCpuSecond = (cpuUsPerRequest: number | undefined, what: string) => {
   return 1e6 / cpuUsPerRequest;
 };
 
+/**
+ * The API's costlier CPU per request of a comparison's measured runs and its warm-up: a sale's first
+ * seconds meet pods whose JIT has not compiled the path yet (README, "Warm-up"), and sizing on the
+ * warm figure alone would promise them more than they give. Runs from before the warm-up was
+ * recorded have only the measured figure.
+ */
+function costlierApiCpu(comparison: Pick<Comparison, "app" | "appWarmUp">): number | undefined {
+  const figures = [comparison.app, comparison.appWarmUp].map((f) => f?.cpuUsPerRequest.api ?? 0);
+  const costliest = Math.max(...figures);
+  return costliest > 0 ? costliest : undefined;
+}
+
 /** The profile of a complete bench run (cached reads, order placement and the pipeline phases). */
 export function capacityProfileOf(doc: BenchDocument, source: string): CapacityProfile {
   // The costliest connection count: sizing on the cheapest would promise more than the pod gives.
   const reads = doc.app?.cachedRead?.byConnections.toSorted(
-    (a, b) => (b.app.cpuUsPerRequest.api ?? 0) - (a.app.cpuUsPerRequest.api ?? 0),
+    (a, b) => (costlierApiCpu(b) ?? 0) - (costlierApiCpu(a) ?? 0),
   )[0];
   const orders = doc.app?.orderPlacement;
   const pipeline = doc.app?.pipeline;
   if (!reads || !orders || !pipeline || pipeline.runs.length === 0) {
     throw new Error(`${source}: a capacity profile needs the cachedRead, orderPlacement and pipeline phases`);
   }
-  const cachedReadsPerCpuSecond = perCpuSecond(reads.app.cpuUsPerRequest.api, "cached reads");
-  const orderAttemptsPerCpuSecond = perCpuSecond(orders.app.cpuUsPerRequest.api, "order placement");
+  const cachedReadsPerCpuSecond = perCpuSecond(costlierApiCpu(reads), "cached reads");
+  const orderAttemptsPerCpuSecond = perCpuSecond(costlierApiCpu(orders), "order placement");
   const apiPods = Object.entries(tierDefaults).map(([tier, defaults]) => {
     const cores = (millicores(defaults.workload.api.cpu.request) ?? 0) / 1000;
     return {
