@@ -16,6 +16,6 @@ test("plan --stack prod with crest:workload.api.maxReplicas below the sale's nee
   assert.equal(result.stdout, "");
   assert.deepEqual(result.stderr.trimEnd().split("\n"), [
     'stack "prod" has 1 config problem:',
-    "crest:workload.api.maxReplicas: got 4; allowed: at least 7 — the most API pods the HPA may run; the declared peak of 20,000 reads/s and 5,000 order attempts/s needs at least 7 API pods (6,019 reads/s or 1,654 order attempts/s per 500m pod, bench/results/2026-12-01T20-24-18Z.json)",
+    "crest:workload.api.maxReplicas: got 4; allowed: at least 7 — the most API pods the HPA may run; the declared peak of 20,000 reads/s and 5,000 order attempts/s needs at least 7 API pods (5,307 reads/s or 1,691 order attempts/s per 500m pod, bench/results/2026-12-01T22-07-06Z.json)",
   ]);
 });

@@ -30,7 +30,7 @@ export interface CapacityProfile {
   readonly cachedReadsPerCpuSecond: number;
   readonly orderAttemptsPerCpuSecond: number;
   readonly apiPods: readonly PodThroughput[];
-  /** The slowest drain of one worker over the bench topic's partitions, divided by the partitions. */
+  /** The slowest drain of one worker (warm-ups included) over the bench topic's partitions, divided by the partitions. */
   readonly workerOrdersPerSecondPerPartition: number;
   /** The slowest drain of the pipeline over its MySQL shards, divided by the shards: what one shard's writer took. */
   readonly mysqlOrdersPerSecondPerShard: number;
@@ -70,6 +70,14 @@ export function capacityProfileOf(doc: BenchDocument, source: string): CapacityP
   }
   const cachedReadsPerCpuSecond = perCpuSecond(costlierApiCpu(reads), "cached reads");
   const orderAttemptsPerCpuSecond = perCpuSecond(costlierApiCpu(orders), "order placement");
+  // The slowest drain, a fresh worker's warm-up included (for the same reason as the API's);
+  // runs from before the warm-up was measured have none.
+  const slowestDrain = Math.min(
+    ...pipeline.runs.flatMap((r) => [
+      r.ordersPerSecond,
+      ...(r.warmUpSeconds > 0 ? [r.warmUpOrders / r.warmUpSeconds] : []),
+    ]),
+  );
   const apiPods = Object.entries(tierDefaults).map(([tier, defaults]) => {
     const cores = (millicores(defaults.workload.api.cpu.request) ?? 0) / 1000;
     return {
@@ -86,12 +94,8 @@ export function capacityProfileOf(doc: BenchDocument, source: string): CapacityP
     cachedReadsPerCpuSecond: Math.floor(cachedReadsPerCpuSecond),
     orderAttemptsPerCpuSecond: Math.floor(orderAttemptsPerCpuSecond),
     apiPods,
-    workerOrdersPerSecondPerPartition: Math.floor(
-      Math.min(...pipeline.runs.map((r) => r.ordersPerSecond)) / pipeline.partitions,
-    ),
-    mysqlOrdersPerSecondPerShard: Math.floor(
-      Math.min(...pipeline.runs.map((r) => r.ordersPerSecond)) / pipeline.shards,
-    ),
+    workerOrdersPerSecondPerPartition: Math.floor(slowestDrain / pipeline.partitions),
+    mysqlOrdersPerSecondPerShard: Math.floor(slowestDrain / pipeline.shards),
     processStartSeconds: Math.max(...pipeline.runs.map((r) => r.workerStartSeconds)),
   };
 }
