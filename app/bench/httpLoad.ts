@@ -179,7 +179,7 @@ export const settleSeconds = 2;
  * app, bare, bare, app (half the duration each), so a machine that gets busier or quieter during
  * the comparison shifts both figures alike rather than the ratio. The warm-up is what lets V8 and
  * the Kafka broker's JVM compile their hot paths: in the first seconds of orders the broker spent
- * ~10 × its steady CPU per order (README, "Warm-up"), a cost of a fresh process, not of an order.
+ * ~7 × its steady CPU per order (README, "Warm-up"), a cost of a fresh process, not of an order.
  */
 export async function compareWithBaseline(
   spec: Omit<LoadSpec, "url" | "title" | "watch" | "durationSeconds">,

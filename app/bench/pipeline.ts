@@ -34,9 +34,9 @@ export interface PipelineFigures {
 
 const partitions = 4;
 /**
- * A worker is long-running in production: the orders ahead of the measured ones let V8 compile its
- * batch path and MariaDB load its pages, so the drain measures a warm worker, not a cold start
- * (which `workerStartSeconds` and `warmUpSeconds` still show).
+ * A worker is long-running in production: the orders it stores before the measured ones let V8
+ * compile its batch path and MariaDB load its pages, so the drain measures a warm worker, not a
+ * cold start (which `workerStartSeconds` and `warmUpSeconds` still show).
  */
 const warmUpOrders = 10_000;
 const sendChunk = 1_000;

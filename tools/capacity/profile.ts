@@ -19,8 +19,9 @@ export interface PodThroughput {
 /**
  * Per-pod throughput derived from one benchmark run: the API process's CPU time per request
  * (user + system, from /proc; the costlier of the warm-up and the measured runs) turned into
- * requests per CPU-second, then scaled to each tier's CPU request. CPU time, not the run's requests per second, because on a shared machine the process
- * waits for the core while its CPU cost per request stays put.
+ * requests per CPU-second, then scaled to each tier's CPU request. CPU time, not the run's
+ * requests per second, because on a shared machine the process waits for the core while its CPU
+ * cost per request stays put.
  */
 export interface CapacityProfile {
   readonly measuredAt: string;
@@ -30,9 +31,9 @@ export interface CapacityProfile {
   readonly cachedReadsPerCpuSecond: number;
   readonly orderAttemptsPerCpuSecond: number;
   readonly apiPods: readonly PodThroughput[];
-  /** The slowest drain of one worker (warm-ups included) over the bench topic's partitions, divided by the partitions. */
+  /** The slowest drain of one worker (warm-ups included), divided by the bench topic's partitions. */
   readonly workerOrdersPerSecondPerPartition: number;
-  /** The slowest drain of the pipeline over its MySQL shards, divided by the shards: what one shard's writer took. */
+  /** The same slowest drain divided by the MySQL shards: what one shard's writer took. */
   readonly mysqlOrdersPerSecondPerShard: number;
   /** The slowest spawn-to-serving time of the worker process in the run, used for every app process. */
   readonly processStartSeconds: number;
