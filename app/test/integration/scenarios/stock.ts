@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
 import type { RowDataPacket } from "mysql2/promise";
 import { DependencyGuard } from "../../../src/adapters/dependencyGuard";
+import { refuseFoldingCollations } from "../../../src/adapters/mysql/schema";
 import { RedisStockLedger } from "../../../src/adapters/redis/stockLedger";
 import type { AcceptedOrder } from "../../../src/domain/model";
 import { orderIdFor } from "../../../src/domain/placeOrder";
@@ -163,6 +164,41 @@ export function stockScenarios(ctx: () => Context): void {
         ),
         (error: { code?: string }) => error.code === "ER_DUP_ENTRY",
       );
+    });
+
+    it("compares SKUs and idempotency keys exactly: another case is another SKU (404) or another order", async () => {
+      const c = ctx();
+      const sku = await c.seedSku(5);
+      const token = await c.token(`case${randomUUID().slice(0, 8)}`);
+      const shouted = await c.placeOrder(token, sku.toUpperCase(), `case-${randomUUID()}`);
+      assert.equal(shouted.status, 404, JSON.stringify(shouted.body));
+      const key = `case-${randomUUID()}`;
+      const lower = await c.placeOrder(token, sku, key);
+      const upper = await c.placeOrder(token, sku, key.toUpperCase());
+      assert.deepEqual([lower.status, upper.status], [202, 202]);
+      assert.notEqual(lower.body.orderId, upper.body.orderId);
+      const stored = await c.waitForStoredOrders(sku, 2);
+      assert.deepEqual(stored.map((r) => r.orderId).sort(), [lower.body.orderId, upper.body.orderId].sort());
+      assert.equal(await soldOfRecord(c, sku), 2);
+    });
+
+    it("the schema step refuses tables that still compare case-insensitively, naming them and the fix", async () => {
+      const shard = ctx().stack.shards[0] as NonNullable<Context["stack"]["shards"][0]>;
+      // A table as a deployment from before the binary collation would have it (the suite's tests
+      // run one at a time, and the worker checked its schema at start, so none trips over it).
+      const table = `legacy_${randomUUID().slice(0, 8)}`;
+      await shard.query(
+        `CREATE TABLE ${table} (sku VARCHAR(64) COLLATE utf8mb4_general_ci NOT NULL PRIMARY KEY, sold BIGINT) DEFAULT CHARSET=utf8mb4`,
+      );
+      try {
+        await assert.rejects(refuseFoldingCollations({ id: 0, writer: shard }), {
+          message: `shard 0: columns ${table}.sku (utf8mb4_general_ci) compare case-insensitively; allowed: utf8mb4_bin. Convert them first: ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+        });
+        await shard.query(`ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+        await refuseFoldingCollations({ id: 0, writer: shard });
+      } finally {
+        await shard.query(`DROP TABLE ${table}`);
+      }
     });
 
     it("a reservation left by a dead API process is settled within seconds: the key gets its order, no stock is stranded", async () => {
