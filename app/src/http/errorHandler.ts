@@ -13,10 +13,11 @@ import type { Logger } from "../observability/logger";
 import { HttpError } from "./httpErrors";
 import { describeRequest } from "./observeRequests";
 
-/** Errors raised by Express's own body parser carry a status and a type. */
+/** Errors raised by Express's own body parser carry a status, a type and, when parsing failed, the body. */
 interface BodyParserError {
   status: number;
   type: string;
+  body: string;
 }
 
 /** The one place where errors become HTTP responses: `{ error: { code, message, field? } }`. */
@@ -50,12 +51,22 @@ function describe(error: unknown): { status: number; code: string; message: stri
     const field = error instanceof InvalidInputError ? error.field : undefined;
     return { status, code: error.code, message: error.message, ...(field ? { field } : {}) };
   }
+  if (error instanceof URIError) {
+    // The router could not percent-decode a path parameter; its message quotes the raw value.
+    const message = `params: ${error.message}; allowed: percent-encoded UTF-8`;
+    return { status: 400, code: "invalid_input", message, field: "params" };
+  }
   const parserError = error as Partial<BodyParserError>;
   if (parserError.type === "entity.too.large") {
     return { status: 413, code: "body_too_large", message: "body: larger than the limit", field: "body" };
   }
   if (parserError.type === "entity.parse.failed") {
-    return { status: 400, code: "invalid_input", message: "body: not valid JSON", field: "body" };
+    return {
+      status: 400,
+      code: "invalid_input",
+      message: `body: ${whyNotParsed(parserError.body)}`,
+      field: "body",
+    };
   }
   if (parserError.type === "charset.unsupported" || parserError.type === "encoding.unsupported") {
     const field =
@@ -63,9 +74,24 @@ function describe(error: unknown): { status: number; code: string; message: stri
     return { status: 415, code: "unsupported_media_type", message: `${field}: not supported`, field };
   }
   if (typeof parserError.status === "number" && parserError.status >= 400 && parserError.status < 500) {
-    return { status: parserError.status, code: "bad_request", message: "body: could not be read" };
+    return {
+      status: parserError.status,
+      code: "bad_request",
+      message: "body: could not be read",
+      field: "body",
+    };
   }
   return { status: 500, code: "internal", message: "internal error" };
+}
+
+/** The parser takes objects and arrays only (strict): other JSON values are named as such. */
+function whyNotParsed(body: string | undefined): string {
+  try {
+    const value: unknown = JSON.parse(body ?? "");
+    return `a JSON object required (got ${JSON.stringify(value).slice(0, 40)})`;
+  } catch {
+    return "not valid JSON";
+  }
 }
 
 function statusOf(error: DomainError): number {

@@ -32,6 +32,15 @@ export function inputScenarios(ctx: () => Context): void {
       assertError(await order({ quantity: "two" }), 400, "invalid_input", "body.quantity");
       assertError(await order({ quantity: 1, coupon: "FREE" }), 400, "invalid_input", "body");
       assertError(await order("{not json"), 400, "invalid_input", "body");
+      const nullBody = await order("null");
+      assertError(nullBody, 400, "invalid_input", "body");
+      assert.equal(nullBody.body.error?.message, "body: a JSON object required (got null)");
+      const badEscape = await order({}, undefined, "/v1/flash-sales/%E0%A4%A/orders");
+      assertError(badEscape, 400, "invalid_input", "params");
+      assert.equal(
+        badEscape.body.error?.message,
+        "params: Failed to decode param '%E0%A4%A'; allowed: percent-encoded UTF-8",
+      );
       const noKey = await order({ quantity: 1 }, {});
       assertError(noKey, 400, "invalid_input", "headers.idempotency-key");
       assertError(
