@@ -175,6 +175,9 @@ export class ShardedMysql extends pulumi.ComponentResource {
         {
           engine: "aurora-mysql",
           engineVersion: auroraMysqlEngineVersion,
+          // Minor versions move through the pin register (auroraMysqlEngineVersion), tested and
+          // planned like any change: an automatic upgrade would leave the shards on a version the
+          // next `pulumi up` tries to take back.
           autoMinorVersionUpgrade: false,
           allowMajorVersionUpgrade: false,
           databaseName: database,

@@ -156,11 +156,12 @@ export const noPrivilegedContainers = containerRule({
 export const noHostNamespaces = resourceRule({
   id: "kubernetes-no-host-namespaces",
   family: "Kubernetes",
-  controls: ["PSS baseline: host namespaces"],
+  controls: ["PSS baseline: host namespaces", "PSS baseline: host ports", "CKV_K8S_26"],
   concern: "kubernetes",
   description:
-    "Pods do not share the node's network, process or IPC namespaces, nor mount its filesystem. Fix: remove " +
-    "hostNetwork, hostPID and hostIPC (or set them false) and hostPath volumes; use a Service and emptyDir.",
+    "Pods do not share the node's network, process or IPC namespaces, bind its ports, nor mount its filesystem. " +
+    "Fix: remove hostNetwork, hostPID and hostIPC (or set them false), containers' hostPort and hostPath " +
+    "volumes; use a Service and emptyDir.",
   types: workloadTypes,
   check: ({ type, props }, _config, report) => {
     const pod = podSpec(type, props);
@@ -170,6 +171,14 @@ export const noHostNamespaces = resourceRule({
     for (const volume of volumes === unknown ? [] : volumes) {
       if (at(volume, "hostPath") !== undefined)
         report(`volume ${show(at(volume, "name"))} mounts a hostPath`);
+    }
+    for (const container of containersOf(pod)) {
+      const ports = items(at(container.spec, "ports"));
+      for (const port of ports === unknown ? [] : ports) {
+        const hostPort = at(port, "hostPort");
+        if (hostPort !== undefined && hostPort !== 0)
+          report(`${container.label} binds hostPort ${show(hostPort)}`);
+      }
     }
   },
 });

@@ -35,6 +35,9 @@ export const seccompRuntimeDefault = containerRule({
     const type = at(securitySetting(pod, container, "seccompProfile") ?? null, "type");
     if (type !== unknown && type !== "RuntimeDefault" && type !== "Localhost")
       report(`${container.label}: seccompProfile.type is ${show(type)}`);
+    // The restricted standard refuses Unconfined wherever it is set, even under a container's override.
+    if (at(pod, "securityContext.seccompProfile.type") === "Unconfined")
+      report(`${container.label}: the pod's seccompProfile.type is "Unconfined"`);
   },
 });
 
@@ -212,6 +215,35 @@ export const subnetNoPublicIp = resourceRule({
   },
 });
 
+const secretReads = ["get", "list", "watch"];
+
+export const rbacLeastPrivilege = resourceRule({
+  id: "kubernetes-rbac-least-privilege",
+  concern: "kubernetes",
+  family: "Kubernetes",
+  controls: ["CIS Kubernetes 5.1.2 (access to secrets)", "CIS Kubernetes 5.1.3 (wildcards in roles)"],
+  description:
+    "Roles and ClusterRoles name what they grant: no * in apiGroups, resources or verbs (it also grants whatever " +
+    "the API adds later), and no get, list or watch of Secrets, which hands over every credential of the " +
+    "namespace. Fix: list the API groups, resources (with resourceNames where one object is meant) and verbs " +
+    "the subject needs; give a pod the secret it needs as a mounted volume instead.",
+  types: [
+    "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+  ],
+  check: ({ props }, _config, report) => {
+    const rules = items(props.rules);
+    if (rules === unknown) return;
+    rules.forEach((rule, i) => {
+      for (const field of ["apiGroups", "resources", "verbs"])
+        if (knownStrings(at(rule, field)).includes("*")) report(`rules[${i}].${field} holds "*"`);
+      const reads = knownStrings(at(rule, "verbs")).filter((verb) => secretReads.includes(verb));
+      if (knownStrings(at(rule, "resources")).includes("secrets") && reads.length > 0)
+        report(`rules[${i}] may ${reads.join(", ")} secrets`);
+    });
+  },
+});
+
 export const kubernetesHardeningRules: Rule[] = [
   dropAllCapabilities,
   seccompRuntimeDefault,
@@ -222,4 +254,5 @@ export const kubernetesHardeningRules: Rule[] = [
   ecrImmutableAndScanned,
   noNodeRemoteAccess,
   subnetNoPublicIp,
+  rbacLeastPrivilege,
 ];

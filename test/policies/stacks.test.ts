@@ -41,9 +41,9 @@ test("prod: the checked-in stack passes every rule, all mandatory but the dev-on
   const { code, doc, stderr } = await prod;
   assert.equal(code, 0, stderr);
   assert.deepEqual(doc?.violations, []);
-  assert.deepEqual(doc?.policy.rules, { mandatory: 84, advisory: 1, disabled: 1 });
+  assert.deepEqual(doc?.policy.rules, { mandatory: 85, advisory: 1, disabled: 1 });
   assert.equal(doc?.policy.configFile, "policies/config/prod.json");
-  assert.match(stderr, /policy pack crest@0\.1\.0: 86 rules configured/);
+  assert.match(stderr, /policy pack crest@0\.1\.0: 87 rules configured/);
 });
 
 // Bucket, role, trust and secret policies built from ARNs; dev has no cross-region replica.
@@ -85,7 +85,7 @@ test("policy.coverage counts each family's rules and the controls they cite", as
   ]);
   assert.equal(
     Object.values(coverage).reduce((sum, family) => sum + family.rules, 0),
-    86,
+    87,
   );
   assert.ok(coverage.IAM?.controls.includes("FSBP IAM.1") && coverage.S3?.controls.includes("FSBP S3.5"));
 });
@@ -93,7 +93,7 @@ test("policy.coverage counts each family's rules and the controls they cite", as
 test("dev: no mandatory violation; the advisory ones are listed with their fix", async () => {
   const { code, doc, stdout, markdown, stderr } = await dev;
   assert.equal(code, 0, stderr);
-  assert.deepEqual(doc?.policy.rules, { mandatory: 1, advisory: 83, disabled: 2 });
+  assert.deepEqual(doc?.policy.rules, { mandatory: 1, advisory: 84, disabled: 2 });
   const violations = doc?.violations ?? [];
   for (const v of violations) {
     assert.equal(v.enforcementLevel, "advisory");

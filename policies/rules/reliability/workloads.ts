@@ -109,7 +109,8 @@ export const podDisruptionBudget = stackRule({
   controls: ["kube-score deployment-has-poddisruptionbudget"],
   concern: "reliability",
   description:
-    "Every Deployment has a PodDisruptionBudget, so node drains and upgrades never take all its pods at once. " +
+    "Every Deployment has a PodDisruptionBudget that lets node drains and upgrades take some of its pods, never " +
+    "all at once (minAvailable 0 lets all go; maxUnavailable 0 or minAvailable 100% lets none go, and drains hang). " +
     'Fix: add a policy/v1 PodDisruptionBudget selecting the pod labels with maxUnavailable: 1 (or minAvailable: "50%").',
   check: (stack, _config, report) => {
     for (const deployment of stack.ofType(t.deployment)) {
@@ -122,6 +123,13 @@ export const podDisruptionBudget = stackRule({
           report(`PodDisruptionBudget ${pdb.name} sets neither minAvailable nor maxUnavailable`, pdb.urn);
         } else if (minAvailable === 0 || minAvailable === "0%") {
           report(`PodDisruptionBudget ${pdb.name} allows every pod to be evicted (minAvailable 0)`, pdb.urn);
+        } else if (maxUnavailable === 0 || maxUnavailable === "0%" || minAvailable === "100%") {
+          const setting =
+            minAvailable === "100%" ? 'minAvailable "100%"' : `maxUnavailable ${show(maxUnavailable)}`;
+          report(
+            `PodDisruptionBudget ${pdb.name} allows no eviction (${setting}): node drains hang`,
+            pdb.urn,
+          );
         }
       }
     }

@@ -99,7 +99,14 @@ export const kubernetesCases: RuleCase[] = [
         ],
         finding: /volume "docker" mounts a hostPath/,
       },
+      {
+        fixture: [deployment("api", { container: { ports: [{ containerPort: 8080, hostPort: 8080 }] } })],
+        finding: /containers\[0\] \(api\) binds hostPort 8080/,
+      },
     ],
-    passing: [[deployment("api", { pod: { hostNetwork: false, volumes: [{ name: "tmp", emptyDir: {} }] } })]],
+    passing: [
+      [deployment("api", { pod: { hostNetwork: false, volumes: [{ name: "tmp", emptyDir: {} }] } })],
+      [deployment("api", { container: { ports: [{ containerPort: 8080 }] } })],
+    ],
   },
 ];

@@ -22,7 +22,41 @@ const egress = networkPolicy("egress", {
   egress: [{ ports: [{ port: 53, protocol: "UDP" }] }],
 });
 
+const role = (rules: unknown[], kind: "Role" | "ClusterRole" = "Role") =>
+  res(`kubernetes:rbac.authorization.k8s.io/v1:${kind}`, "pre-scale", {
+    metadata: { name: "pre-scale", namespace: "crest" },
+    rules,
+  });
+const scaleApi = {
+  apiGroups: ["autoscaling"],
+  resources: ["horizontalpodautoscalers"],
+  resourceNames: ["api"],
+  verbs: ["get", "patch"],
+};
+
 export const kubernetesHardeningCases: RuleCase[] = [
+  {
+    rule: "kubernetes-rbac-least-privilege",
+    failing: [
+      {
+        fixture: [role([scaleApi, { apiGroups: ["*"], resources: ["*"], verbs: ["*"] }], "ClusterRole")],
+        finding: /rules\[1\]\.apiGroups holds "\*"/,
+      },
+      {
+        fixture: [
+          role([{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list", "patch"] }]),
+        ],
+        finding: /rules\[0\] may get, list secrets/,
+      },
+      { fixture: [role([{ ...scaleApi, verbs: ["*"] }])], finding: /rules\[0\]\.verbs holds "\*"/ },
+    ],
+    passing: [
+      [role([scaleApi])],
+      // Writing a secret (a controller that creates one) reads none of the others.
+      [role([{ apiGroups: [""], resources: ["secrets"], verbs: ["create"] }])],
+      [role([{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }])],
+    ],
+  },
   {
     rule: "kubernetes-drop-all-capabilities",
     failing: [
@@ -60,6 +94,13 @@ export const kubernetesHardeningCases: RuleCase[] = [
       {
         fixture: [deployment("api", { container: context({ seccompProfile: undefined }) })],
         finding: /is not set/,
+      },
+      {
+        // Refused by the restricted standard although the container's own profile overrides it.
+        fixture: [
+          deployment("api", { pod: { securityContext: { seccompProfile: { type: "Unconfined" } } } }),
+        ],
+        finding: /the pod's seccompProfile\.type is "Unconfined"/,
       },
     ],
     // The pod's profile applies to containers that set none.

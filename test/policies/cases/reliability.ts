@@ -270,6 +270,14 @@ export const reliabilityCases: RuleCase[] = [
     failing: [
       { fixture: [api], finding: /api has no PodDisruptionBudget/ },
       { fixture: [api, pdb("api", { minAvailable: 0 })], finding: /allows every pod to be evicted/ },
+      {
+        fixture: [api, pdb("api", { maxUnavailable: 0 })],
+        finding: /PodDisruptionBudget api-pdb allows no eviction \(maxUnavailable 0\): node drains hang/,
+      },
+      {
+        fixture: [api, pdb("api", { minAvailable: "100%" })],
+        finding: /allows no eviction \(minAvailable "100%"\)/,
+      },
       { fixture: [api, pdb("web", { maxUnavailable: 1 })], finding: /api has no PodDisruptionBudget/ },
     ],
     passing: [[api, pdb("api", { maxUnavailable: 1 })]],
