@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { resolveStackConfig } from "../../stacks/config/load";
 import { readProject, readStackSettings } from "../../tools/plan/project";
 import { resolvedOutputs } from "../../tools/plan/resolvedOutputs";
-import { recordProgram } from "../../tools/plan/run";
+import { programOf, recordProgram } from "../../tools/plan/run";
 import { PolicyPackProcess, type StackContext } from "../../tools/policy/pack";
 import { type ConfiguredPack, configurePack, reviewStack } from "../../tools/policy/review";
 import type { WireGraph } from "../../tools/policy/wire";
@@ -27,7 +27,7 @@ const set = (path: string, value: unknown) => (p: Obj) => {
   const keys = path.split(".");
   let o: Obj = p;
   for (const k of keys.slice(0, -1)) {
-    if (o[k] === undefined) o[k] = /^\d+$/.test(k) ? [] : {};
+    o[k] ??= {};
     o = o[k];
   }
   o[keys.at(-1) as string] = value;
@@ -687,8 +687,7 @@ describe("insecure mutations of the prod stack, each caught by the policy pack",
       context,
       configFile: join(repoRoot, "policies", "config", `${stack}.json`),
     });
-    const module = (await import(join(repoRoot, project.main))) as { default: () => unknown };
-    const recording = await recordProgram(project.name, stack, module.default, {
+    const recording = await recordProgram(project.name, stack, await programOf(repoRoot, project.main), {
       config: settings.config,
       secretKeys: settings.secretKeys,
       computedOutputs: resolvedOutputs({ accountId, region }),

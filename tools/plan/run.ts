@@ -135,7 +135,8 @@ export async function runPlan(root: string, stack: string, options: PlanOptions 
   }
 }
 
-async function programOf(root: string, main: string): Promise<() => unknown> {
+/** The project's Pulumi program: the function its main module exports (default or `export =`). */
+export async function programOf(root: string, main: string): Promise<() => unknown> {
   const module = (await import(resolve(root, main))) as { default?: unknown };
   const program = typeof module.default === "function" ? module.default : module;
   if (typeof program !== "function")

@@ -51,8 +51,9 @@ function describe(error: unknown): { status: number; code: string; message: stri
     const field = error instanceof InvalidInputError ? error.field : undefined;
     return { status, code: error.code, message: error.message, ...(field ? { field } : {}) };
   }
-  if (error instanceof URIError) {
-    // The router could not percent-decode a path parameter; its message quotes the raw value.
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
+    // The router could not percent-decode a path parameter (it alone marks the URIError 400); its
+    // message quotes the raw value.
     const message = `params: ${error.message}; allowed: percent-encoded UTF-8`;
     return { status: 400, code: "invalid_input", message, field: "params" };
   }
